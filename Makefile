@@ -1,0 +1,26 @@
+# `make run` builds the knowledge base from corpus/ and shows it; `make test` runs the tests.
+# Both create the virtual environment they need (.venv) on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test install clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/kb build corpus --index index
+	$(BIN)/kb stats --index index
+	$(BIN)/kb records --index index
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf index site $(VENV)

@@ -1,0 +1,212 @@
+"""The `kb` command line: a thin layer over the library.
+
+Each command parses its arguments, calls one library function, and prints for people or, with
+--json, for scripts.  Domain errors become a message on stderr and an exit code.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import os
+import sys
+from datetime import date
+
+import click
+
+from kb import __version__, evaluate, lookup, pipeline, store
+from kb.errors import KbError
+
+DEFAULT_INDEX = os.environ.get("KB_INDEX", "index")
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
+def index_option(f):
+    return click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+                        type=click.Path(file_okay=False), help="Folder of the knowledge base.")(f)
+
+
+def today_option(f):
+    return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                        help="Date that statuses and open deadlines refer to (default: today).")(f)
+
+
+def handle_errors(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except KbError as e:
+            click.echo(f"kb: {e}", err=True)
+            sys.exit(e.exit_code)
+    return wrapper
+
+
+def _today(value) -> date:
+    return value.date() if value else date.today()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kb")
+def main():
+    """Knowledge base of Chinese government policy documents (政策文件)."""
+
+
+@main.command()
+@click.argument("corpus", default="corpus", type=click.Path(file_okay=False))
+@index_option
+@click.option("--strict", is_flag=True, help="Exit non-zero if any file failed.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@handle_errors
+def build(corpus, index_dir, strict, quiet, as_json):
+    """Read, extract and store every document of CORPUS (default: corpus/)."""
+    show_bar = not quiet and sys.stderr.isatty()
+    bar_state = {"done": 0, "errors": 0}
+
+    def progress(info, documents):
+        bar_state["done"] += 1
+        bar_state["errors"] += bool(info["error"])
+        if show_bar:
+            click.echo(f"\r{bar_state['done']} files, {documents} documents, {bar_state['errors']} errors",
+                       err=True, nl=False)
+
+    report = pipeline.build(corpus, index_dir, progress=progress)
+    if show_bar:
+        click.echo("", err=True)
+    if as_json:
+        click.echo(_dump(report.to_dict()))
+    else:
+        click.echo(f"Built {store.db_path(index_dir)} from {report.corpus}: {report.files} files, "
+                   f"{report.documents} documents in {report.seconds:.2f} s")
+        click.echo("Fields found (documents): " + ", ".join(f"{k} {v}" for k, v in report.fields.items()))
+        if report.failed:
+            click.echo(f"{len(report.failed)} files failed:")
+            for f in report.failed:
+                click.echo(f"  {f['source']}: {f['reason']}")
+    if strict and report.failed:
+        sys.exit(3)
+
+
+RECORD_COLUMNS = ("id", "doc_number", "date", "published", "category", "doc_type", "issuers", "title", "source")
+
+
+@main.command()
+@index_option
+@click.option("--json", "fmt", flag_value="json", help="A JSON list of full records.")
+@click.option("--jsonl", "fmt", flag_value="jsonl", help="One JSON record per line.")
+@click.option("--csv", "fmt", flag_value="csv", help="CSV of the main columns.")
+@handle_errors
+def records(index_dir, fmt):
+    """List the records of the knowledge base."""
+    recs = store.load_records(index_dir)
+    if fmt == "json":
+        click.echo(_dump([r.to_dict() for r in recs]))
+    elif fmt == "jsonl":
+        for r in recs:
+            click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(RECORD_COLUMNS)
+        for r in recs:
+            d = r.to_dict()
+            w.writerow(["；".join(d[c]) if isinstance(d[c], list) else (d[c] or "") for c in RECORD_COLUMNS])
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        for r in recs:
+            click.echo(f"{r.id}\t{r.doc_number or '-'}\t{r.date or '-'}\t{r.title or '(no title)'}")
+
+
+@main.command()
+@click.argument("ref")
+@index_option
+@today_option
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def show(ref, index_dir, today, as_json):
+    """Show one document by 发文字号 (any bracket or spacing variant) or record id."""
+    result = lookup.show(index_dir, ref, _today(today))
+    if as_json:
+        click.echo(_dump(result))
+        return
+    if "matches" in result:
+        click.echo(f"{len(result['matches'])} documents match {ref}:")
+        for m in result["matches"]:
+            click.echo(f"  {m['doc_number']}\t{m['id']}\t{m['title'] or ''}")
+        return
+    click.echo(_format_record(result))
+
+
+def _format_record(result: dict) -> str:
+    r, st = result["record"], result["status"]
+    rows = [("标题", r["title"]), ("发文字号", r["doc_number"]), ("发文机关", "、".join(r["issuers"])),
+            ("成文日期", r["date"]), ("发布日期", r["published"]), ("主送机关", r["recipients"]),
+            ("公文种类", r["doc_type"]), ("分类", r["category"]),
+            ("地区", " ".join(v for v in (r["region"] or {}).values() if v and v != (r["region"] or {}).get("matched"))),
+            ("施行日期", r["effective_from"]), ("有效期至", r["effective_until"]),
+            ("状态", f"{st['status']} ({st['reason']})"), ("来源链接", " ".join(r["links"])),
+            ("记录", f"{r['id']} ({r['source']})")]
+    lines = [f"{k}：{v}" for k, v in rows if v]
+    if r["deadlines"]:
+        lines.append("截止时间：")
+        for d in r["deadlines"]:
+            when = d["date"] or f"{d['recurring']} {d['month'] or ''}{'月' if d['month'] else ''}{d['day']}日"
+            lines.append(f"  {when} {d['time'] or ''} {('开始 ' + d['opens']) if d['opens'] else ''}— {d['text']}")
+    if r["targets"]:
+        lines.append(f"目标（{len(r['targets'])}）：")
+        lines.extend(f"  {t['year']}: {t['text']}" for t in r["targets"][:10])
+    if r["cites"]:
+        lines.append("引用：" + "、".join(r["cites"]))
+    if r["repeals"]:
+        lines.append("废止：" + "、".join(r["repeals"]))
+    if result["cited_by"]:
+        lines.append("被引用：" + "、".join(c["id"] for c in result["cited_by"]))
+    return "\n".join(lines)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def stats(index_dir, as_json):
+    """Counts of the knowledge base: documents, fields, issuers, years, categories."""
+    s = lookup.stats(index_dir)
+    if as_json:
+        click.echo(_dump(s))
+        return
+    click.echo(f"{s['documents']} documents from {s['files']} files (built {s['built']})")
+    click.echo(f"with 发文字号: {s['with_doc_number']}, deadlines: {s['deadlines']}, targets: {s['targets']}, "
+               f"citations: {s['citations']}")
+    for key, label in (("by_issuer", "issuers"), ("by_year", "years"), ("by_category", "categories"),
+                       ("by_type", "types"), ("by_province", "provinces")):
+        click.echo(f"{label}: " + ", ".join(f"{k} {v}" for k, v in s[key].items()))
+    for f in s["failed_files"]:
+        click.echo(f"failed: {f['source']}: {f['reason']}")
+
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def eval_(gold, index_dir, as_json):
+    """Per-field accuracy of the knowledge base against a gold set (JSON lines)."""
+    summary = evaluate.evaluate(evaluate.load_gold(gold), store.load_records(index_dir)).summary()
+    if as_json:
+        click.echo(_dump(summary))
+        return
+    click.echo(f"{summary['fields_correct']}/{summary['fields_checked']} fields correct "
+               f"({summary['accuracy']:.1%}), {summary['unmatched_gold_rows']} gold rows unmatched")
+    for name, f in summary["per_field"].items():
+        click.echo(f"  {name:28s} {f['correct']:3d}/{f['checked']:<3d} {f['accuracy']:.1%}")
+    for f in summary["failures"]:
+        click.echo(f"  FAIL {f['source']} {f['field']}: expected {f['expected']!r}, got {f['got']!r} {f['detail']}")
+
+
+if __name__ == "__main__":
+    main()

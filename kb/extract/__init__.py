@@ -1,0 +1,126 @@
+"""Extract: one clean document (a Part) -> a Record, each field with the text it came from."""
+from __future__ import annotations
+
+import re
+
+from kb import regions
+from kb.extract import bodies, dates, infotable, numbers, titles
+from kb.extract.deadlines import deadlines
+from kb.extract.targets import targets
+from kb.model import Part, Record
+from kb.structure import parse_sections
+
+
+def extract(part: Part, source: str, record_id: str) -> Record:
+    lines = part.text.split("\n")
+    info, info_lines = infotable.parse(lines)
+    body_lines = [l for i, l in enumerate(lines) if i not in info_lines]
+    text = "\n".join(body_lines).strip() + "\n"
+    lines = text.split("\n")
+    rec = Record(id=record_id, source=source, text=text, category=part.category,
+                 newsletter=_newsletter(part.newsletter), links=list(part.links), info=info)
+    ev = rec.evidence
+
+    rec.title, ev["title"] = titles.title(lines)
+    rec.doc_type = titles.doc_type(rec.title)
+
+    own = numbers.own_number(lines)
+    if own:
+        rec.doc_number, rec.doc_number_raw = own.canonical, own.raw
+        ev["doc_number"] = own.raw
+    rec.registration_number = numbers.registration_number(text)
+    if rec.registration_number:
+        ev["registration_number"] = rec.registration_number
+
+    _dates_and_issuers(rec, lines)
+    rec.recipients, ev["recipients"] = bodies.recipients(lines)
+
+    cited = [d for d in numbers.find_numbers(text) if d.canonical != rec.doc_number]
+    rec.cites = list(dict.fromkeys(d.canonical for d in cited))
+    if cited:
+        ev["cites"] = {d.canonical: _around(text, d.start, d.end) for d in cited}
+    repealed = numbers.repealed_numbers(text)
+    rec.repeals = list(dict.fromkeys(n for n, _ in repealed if n != rec.doc_number))
+    if rec.repeals:
+        ev["repeals"] = {n: s for n, s in repealed}
+
+    eff = dates.effective(text)
+    for key in ("effective_from", "effective_until"):
+        if key in eff:
+            setattr(rec, key, dates.iso(eff[key][0]))
+            ev[key] = eff[key][1]
+
+    rec.deadlines = deadlines(text)
+    rec.targets = targets(text)
+    rec.responsible_units = bodies.responsible_units(text)
+    rec.region = regions.resolve(*rec.issuers, rec.title or "", (info.get("issuers") or ""))
+    if rec.region:
+        ev["region"] = rec.region.get("matched")
+    rec.sections = parse_sections(text)
+    _apply_info_table(rec, info)
+    rec.evidence = {k: v for k, v in ev.items() if v}
+    return rec
+
+
+def _dates_and_issuers(rec: Record, lines: list[str]) -> None:
+    """成文日期 is the first date line (the signature's); issuers stand on the lines above it."""
+    ev = rec.evidence
+    found = dates.date_lines(lines)
+    signing = next(((i, d, w, s) for i, d, w, s in found if w not in ("发布", "公布")), None)
+    if signing:
+        i, d, _, s = signing
+        rec.date = d.isoformat()
+        ev["date"] = s
+        rec.issuers, ev["issuers"] = bodies.signature(lines, i)
+    published = next(((d, s) for _, d, w, s in found if w in ("发布", "公布")), None)
+    if published:
+        rec.published = published[0].isoformat()
+        ev["published"] = published[1]
+    if not rec.issuers:
+        rec.issuers = bodies.from_title(rec.title)
+        if rec.issuers:
+            ev["issuers"] = rec.title
+
+
+def _apply_info_table(rec: Record, info: dict) -> None:
+    """Fill fields from the page's info table; where the text says otherwise, keep a warning."""
+    if not info:
+        return
+    checks = {
+        "title": lambda v: titles.tidy(v),
+        "doc_number": lambda v: numbers.normalize(v),
+        "date": lambda v: dates.iso(dates.parse_date(v)) or _iso_dash(v),
+        "published": lambda v: dates.iso(dates.parse_date(v)) or _iso_dash(v),
+        "effective_from": lambda v: dates.iso(dates.parse_date(v)) or _iso_dash(v),
+        "effective_until": lambda v: dates.iso(dates.parse_date(v)) or _iso_dash(v),
+        "issuers": lambda v: [n for n in re.split(r"[\s、，,]+", v) if n],
+    }
+    for key, conv in checks.items():
+        if key not in info:
+            continue
+        value = conv(info[key])
+        if not value:
+            continue
+        current = getattr(rec, key)
+        if current and current != value:
+            rec.warnings.append(f"info table {key} {value!r} differs from the text {current!r}")
+        if not current:
+            setattr(rec, key, value)
+            rec.evidence[key] = f"{key}（信息表）：{info[key]}"
+            if key == "doc_number":
+                rec.doc_number_raw = info[key]
+            if key == "title":
+                rec.doc_type = titles.doc_type(value)
+
+
+def _iso_dash(v: str) -> str | None:
+    m = re.search(r"((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2})", v)
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+
+
+def _newsletter(n: dict | None) -> dict | None:
+    return {"publisher": n.get("publisher"), "issue": n.get("issue")} if n else None
+
+
+def _around(text: str, start: int, end: int, width: int = 40) -> str:
+    return text[max(0, start - width):end + 10].replace("\n", " ")

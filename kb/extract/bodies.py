@@ -1,0 +1,98 @@
+"""Issuing bodies (发文机关), recipients (主送机关) and responsible units (牵头/责任单位)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kb import rules
+from kb.structure import marker
+
+_CJK = r"\u3400-\u9fff"
+
+
+@lru_cache(maxsize=None)
+def _suffix_rx() -> re.Pattern:
+    words = sorted(rules.get("doc", "body_suffixes"), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+
+
+def is_body_name(s: str) -> bool:
+    """A name like 工业和信息化部 / 长治市人民政府办公室: CJK only, ending with a body suffix."""
+    s = s.strip()
+    if not (2 <= len(s) <= 30) or not re.fullmatch(rf"[{_CJK}（）()]+", s):
+        return False
+    if any(s.startswith(w) for w in rules.get("doc", "not_body_starts")):
+        return False
+    return bool(_suffix_rx().search(s))
+
+
+def is_body_line(line: str) -> bool:
+    """A signature line: one or more body names separated by spaces."""
+    names = line.split()
+    return bool(names) and all(is_body_name(n) for n in names)
+
+
+def signature(lines: list[str], date_index: int) -> tuple[list[str], str | None]:
+    """Body names on the lines just above the signing date (joint issuers on several lines)."""
+    names: list[str] = []
+    used: list[str] = []
+    i = date_index - 1
+    while i >= 0:
+        s = lines[i].strip()
+        if not s:
+            i -= 1
+            continue
+        if not is_body_line(s):
+            break
+        names = s.split() + names
+        used.insert(0, s)
+        i -= 1
+    return names, ("\n".join(used) if used else None)
+
+
+def from_title(title: str | None) -> list[str]:
+    """Fallback: the issuer named before 关于 in the title (鄂尔多斯市人民政府关于印发…)."""
+    if not title or "关于" not in title:
+        return []
+    head = title.split("关于", 1)[0].strip()
+    names = head.split()
+    return names if names and all(is_body_name(n) for n in names) else []
+
+
+_RECIP_STARTS = ("各", "有关", "国务院", "省", "市", "县", "区")
+
+
+def recipients(lines: list[str], max_lines: int = 8) -> tuple[str | None, str | None]:
+    """主送机关: a line near the top ending with a colon that names bodies (各省、自治区…：)."""
+    for line in [l.strip() for l in lines if l.strip()][:max_lines]:
+        if not line.endswith(("：", ":")) or len(line) > 300:
+            continue
+        body = line.rstrip("：:").strip()
+        if marker(body):                     # 一、工作重点： is a heading
+            continue
+        if body.startswith(("附件", "根据", "为", "现", "有关事项")) or "通知如下" in body:
+            continue
+        if body.startswith(_RECIP_STARTS) or re.search(r"[，、]", body) or is_body_name(body):
+            return body, line
+    return None, None
+
+
+def responsible_units(text: str) -> list[dict]:
+    """牵头单位/责任单位/配合单位 lists, as named, with the sentence they came from."""
+    roles = rules.get("responsible", "roles")
+    role_rx = "|".join(map(re.escape, roles))
+    out: list[dict] = []
+    seen = set()
+    for m in re.finditer(rf"(?P<role>{role_rx})\s*[：:]\s*(?P<names>[^；;）)\n。]+)", text):
+        role = m.group("role")
+        for raw in re.split(r"[、，,]", m.group("names")):
+            name = re.sub(r"(?:等有关部门|等有关单位|等部门|等单位|等|按职责分工负责|分别负责|负责|落实)$", "", raw.strip())
+            r = role
+            if name.endswith("牵头"):
+                name, r = name[:-2], "牵头单位"
+            name = re.sub(r"(?:等有关部门|等有关单位|等部门|等)$", "", name).strip()
+            if not (2 <= len(name) <= 30) or (r, name) in seen:
+                continue
+            seen.add((r, name))
+            out.append({"role": r, "name": name, "text": m.group(0).strip()})
+    return out

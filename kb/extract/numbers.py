@@ -1,0 +1,116 @@
+"""发文字号 (document numbers): find, normalise, cite, repeal.
+
+Canonical form: 机关代字 + 〔年份〕 + 序号 + 号, half-width digits, no spaces, whatever brackets
+the source used: 工信部联节（2018）247号 -> 工信部联节〔2018〕247号.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kb import rules
+
+_CJK = r"\u3400-\u9fff"
+
+
+@lru_cache(maxsize=None)
+def _rx() -> re.Pattern:
+    o, c = rules.get("numbers", "open_brackets"), rules.get("numbers", "close_brackets")
+    n = rules.get("numbers", "prefix_max")
+    return re.compile(
+        rf"(?P<prefix>[{_CJK}]{{1,{n}}})\s*"
+        rf"(?:[{o}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{c}]|(?P<year2>(?:19|20)\d{{2}})\s*年)\s*"
+        rf"(?P<di>第?)\s*(?P<num>\d{{1,5}})\s*号")
+
+
+@dataclass
+class DocNumber:
+    canonical: str
+    raw: str
+    start: int
+    end: int
+
+
+def _clean_prefix(prefix: str) -> str:
+    """Drop words that precede a number without being part of its 机关代字 (根据国发… -> 国发)."""
+    words = sorted(rules.get("numbers", "prefix_strip"), key=len, reverse=True)
+    changed = True
+    while changed and prefix:
+        changed = False
+        for w in words:
+            # only strip from the left, and keep at least one character
+            if prefix.startswith(w) and len(prefix) > len(w):
+                prefix = prefix[len(w):]
+                changed = True
+                break
+    return prefix
+
+
+def find_numbers(text: str) -> list[DocNumber]:
+    out = []
+    for m in _rx().finditer(text):
+        prefix = _clean_prefix(m.group("prefix"))
+        year = m.group("year") or m.group("year2")
+        # "2018年第26号公告" has no 机关代字: an announcement number, not a 发文字号
+        if not prefix or prefix.endswith(("年", "第")) or prefix in rules.get("numbers", "prefix_strip"):
+            continue
+        if m.group("year2") and m.group("di"):     # 2012年第83号 is an announcement's number
+            continue
+        start = m.start("prefix") + (len(m.group("prefix")) - len(prefix))
+        out.append(DocNumber(f"{prefix}〔{year}〕{int(m.group('num'))}号", text[start:m.end()], start, m.end()))
+    return out
+
+
+def normalize(ref: str) -> str | None:
+    """Any written variant of one number -> canonical form; None if it is not a number."""
+    ref = re.sub(r"\s+", "", ref).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    found = find_numbers(ref)
+    if len(found) == 1 and re.sub(r"\s", "", found[0].raw) == re.sub(r"\s", "", ref):
+        return found[0].canonical
+    return None
+
+
+def partial_key(ref: str) -> str:
+    """A partial number typed by a user ('国发〔2016〕', '工信部联', '国发[2016') -> canonical prefix."""
+    o, c = rules.get("numbers", "open_brackets"), rules.get("numbers", "close_brackets")
+    s = re.sub(r"\s", "", ref).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    s = re.sub(rf"[{o}]", "〔", s)
+    s = re.sub(rf"[{c}]", "〕", s)
+    s = re.sub(r"(\d{4})年", r"〔\1〕", s)
+    return s
+
+
+def own_number(lines: list[str], max_lines: int = 12) -> DocNumber | None:
+    """The document's own number: a line near the top that is a number and nothing more."""
+    offset = 0
+    for line in lines[:max_lines]:
+        s = line.strip()
+        found = find_numbers(s)
+        if found and re.fullmatch(r"\s*", s[:found[0].start]) and len(s) - found[0].end <= 2:
+            d = found[0]
+            return DocNumber(d.canonical, d.raw, offset + line.find(s) + d.start, offset + line.find(s) + d.end)
+        offset += len(line) + 1
+    return None
+
+
+def registration_number(text: str) -> str | None:
+    m = re.search(rules.get("numbers", "registration"), text[:2000])
+    return m.group(0) if m else None
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；;！？\n])", text) if s.strip()]
+
+
+def repealed_numbers(text: str) -> list[tuple[str, str]]:
+    """Numbers a sentence declares repealed (…予以废止): [(canonical, sentence)]."""
+    rx = re.compile(rules.get("numbers", "repeal"))
+    out = []
+    for sent in _sentences(text):
+        m = rx.search(sent)
+        if not m:
+            continue
+        for d in find_numbers(sent[:m.end()]):
+            out.append((d.canonical, sent.strip()))
+    return out

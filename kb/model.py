@@ -1,0 +1,107 @@
+"""Plain records passed between the pipeline stages: read -> clean -> split -> extract -> store.
+
+Every stage takes and returns these dataclasses (or plain strings), so each can be
+tested on a literal value.  ``to_dict`` gives the JSON shape documented in the README.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class RawDoc:
+    """A file as read from disk: decoded text, before any cleaning."""
+    path: str          # full path, for messages
+    source: str        # file name as given in the corpus (the record's ``source``)
+    text: str          # decoded text (HTML already reduced to its content)
+    format: str        # "txt" | "md" | "html" | "docx"
+    encoding: str      # detected encoding ("utf-8", "utf-8-sig", "gb18030", "utf-16", ...)
+    sha256: str = ""   # hash of the raw bytes, for incremental builds
+
+
+@dataclass
+class Part:
+    """One document inside a file: the whole file, or one item of a compilation."""
+    text: str                      # clean text of this document only
+    index: int = 0                 # position in the file (0 when the file is one document)
+    category: str | None = None    # section of a compilation, e.g. "政策文件"
+    newsletter: dict | None = None  # {"publisher": ..., "issue": ...} of the compilation
+    links: list[str] = field(default_factory=list)  # source addresses (相关链接)
+
+
+@dataclass
+class Deadline:
+    date: str | None = None        # ISO date of the deadline (None for a recurring one)
+    time: str | None = None        # "16:00" when a closing time is given
+    opens: str | None = None       # ISO date or datetime when a window opens
+    recurring: str | None = None   # None | "monthly" | "quarterly" | "yearly"
+    month: int | None = None       # for yearly deadlines
+    day: int | None = None         # for monthly/yearly deadlines (days after quarter end for quarterly)
+    text: str = ""                 # the sentence it was read from
+
+
+@dataclass
+class Target:
+    year: int | None = None        # the year the target is due
+    text: str = ""                 # the clause holding the figure
+    indicator: str | None = None   # what is measured ("森林覆盖率")
+    direction: str | None = None   # "下降" / "提高到" / "达到" ...
+    value: float | None = None
+    unit: str | None = None        # "%", "亿元", "家" ...
+    baseline_year: int | None = None  # "比2015年下降15%" -> 2015
+    context: str = ""              # the whole sentence
+
+
+@dataclass
+class Section:
+    id: str                 # stable anchor: "s3", "s3-2" ...
+    level: int              # 1 = outermost numbering style found in the document
+    number: str             # the marker as written: "一、", "（二）", "第三条" ...
+    heading: str            # heading text without the marker (may be the first clause)
+    path: list[str]         # headings from the root down to this one (inclusive)
+    start: int              # character offsets of the section in Record.text
+    end: int
+
+
+@dataclass
+class Record:
+    id: str
+    source: str
+    title: str | None = None
+    doc_number: str | None = None
+    doc_number_raw: str | None = None
+    registration_number: str | None = None
+    issuers: list[str] = field(default_factory=list)
+    date: str | None = None
+    published: str | None = None
+    recipients: str | None = None
+    category: str | None = None
+    newsletter: dict | None = None
+    links: list[str] = field(default_factory=list)
+    cites: list[str] = field(default_factory=list)
+    repeals: list[str] = field(default_factory=list)
+    effective_from: str | None = None
+    effective_until: str | None = None
+    deadlines: list[Deadline] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    responsible_units: list[dict] = field(default_factory=list)  # {"role": "牵头单位", "name": ...}
+    doc_type: str | None = None
+    region: dict | None = None     # {"province": ..., "city": ..., "county": ...}
+    info: dict = field(default_factory=dict)      # the page's info table, label -> value
+    warnings: list[str] = field(default_factory=list)  # e.g. info table disagrees with the text
+    text: str = ""
+    sections: list[Section] = field(default_factory=list)
+    evidence: dict[str, Any] = field(default_factory=dict)  # field -> text it was read from
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Record":
+        d = dict(d)
+        d["deadlines"] = [Deadline(**x) for x in d.get("deadlines") or []]
+        d["targets"] = [Target(**x) for x in d.get("targets") or []]
+        d["sections"] = [Section(**x) for x in d.get("sections") or []]
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})

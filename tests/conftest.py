@@ -1,0 +1,25 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from kb import pipeline, store
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED = Path(os.environ.get("KB_SHARED", ROOT.parent / "shared"))
+GOLD = SHARED / "gold" / "seeds.jsonl"
+NOISE = SHARED / "gold" / "noise.json"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The sample corpus built once for the whole session: (index dir, report)."""
+    index = tmp_path_factory.mktemp("index")
+    report = pipeline.build(CORPUS, index)
+    return index, report
+
+
+@pytest.fixture(scope="session")
+def records(built):
+    return store.load_records(built[0])

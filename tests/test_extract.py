@@ -1,0 +1,122 @@
+"""Each family of fields on literal strings."""
+from kb.extract import bodies, dates, numbers, titles
+from kb.extract.deadlines import deadlines
+from kb.extract.targets import targets
+from kb.model import Part
+from kb.extract import extract
+from kb.structure import parse_sections, section_at
+
+
+def test_doc_number_variants_normalise():
+    for v in ("国发〔2016〕74号", "国发[2016]74号", "国发(2016)74 号", "国发（2016）74号", "国发【2016】74号",
+              "国发［2016］74号", "国发2016年74号", "国发〔２０１６〕７４号", "国 发〔2016〕74 号"):
+        assert numbers.normalize(v) == "国发〔2016〕74号", v
+    assert numbers.normalize("工信部联节（2018）247号") == "工信部联节〔2018〕247号"
+    assert numbers.normalize("2018年第26号公告") is None
+    assert numbers.normalize("专精特新") is None
+
+
+def test_cited_numbers_lose_leading_words():
+    text = "根据国发〔2016〕74号和按照内发改规范环资字〔2017〕1417号要求，（署税〔1999〕791号）及2012年第83号公告"
+    assert [d.canonical for d in numbers.find_numbers(text)] == [
+        "国发〔2016〕74号", "内发改规范环资字〔2017〕1417号", "署税〔1999〕791号"]
+
+
+def test_repealed_numbers():
+    text = "二、继续按照（财关税〔2017〕39号）执行。三、自2019年1月1日起，《关于…的通知》（财关税〔2017〕39号）予以废止。"
+    assert [n for n, _ in numbers.repealed_numbers(text)] == ["财关税〔2017〕39号"]
+
+
+def test_chinese_numeral_dates():
+    assert dates.parse_date("二〇一八年十二月三日") .isoformat() == "2018-12-03"
+    assert dates.parse_date("二〇二〇年一月三十一日").isoformat() == "2020-01-31"
+    assert dates.parse_date("2018 年 11 月 19 日").isoformat() == "2018-11-19"
+    assert dates.parse_date("2018年2月30日") is None
+
+
+def test_effective_period():
+    e = dates.effective("第二十七条 本细则自2018年11月9日起施行，有效期至2023年11月8日。")
+    assert e["effective_from"][0].isoformat() == "2018-11-09"
+    assert e["effective_until"][0].isoformat() == "2023-11-08"
+    e = dates.effective("本办法自2020年1月1日起施行，有效期5年。")
+    assert e["effective_until"][0].isoformat() == "2024-12-31"
+
+
+def test_title_on_two_lines_and_no_title():
+    assert titles.title(["山东省人民政府", "关于印发山东省低碳发展工作方案（2017—2020年）的通知", "鲁政发〔2017〕43号"])[0] \
+        == "山东省人民政府关于印发山东省低碳发展工作方案（2017—2020年）的通知"
+    assert titles.title(["附件：", "一、工作重点："])[0] is None
+    assert titles.title(["关于调整重大技术装备进口税收政策有关 目录的通知"])[0] == "关于调整重大技术装备进口税收政策有关目录的通知"
+    assert titles.doc_type("山西省绿色制造体系建设实施方案") == "方案"
+    assert titles.doc_type("关于印发《促进大中小企业融通发展三年行动计划》的通知") == "通知"
+
+
+def test_signature_with_joint_issuers():
+    lines = ["请遵照执行。", "财政部 发展改革委 工业和信息化部", "", "海关总署 税务总局 能源局", "", "2018年11月14日"]
+    names, _ = bodies.signature(lines, 5)
+    assert names == ["财政部", "发展改革委", "工业和信息化部", "海关总署", "税务总局", "能源局"]
+
+
+def test_recipients():
+    lines = ["关于甲的通知", "国发〔2019〕1号", "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：", "正文。"]
+    assert bodies.recipients(lines)[0] == "各省、自治区、直辖市人民政府，国务院各部委、各直属机构"
+    assert bodies.recipients(["附件：", "一、工作重点：", "有关事项通知如下："])[0] is None
+
+
+def test_responsible_units():
+    text = "（牵头单位：市发展和改革委员会、经济和信息化委员会；配合单位：市科学技术局等有关部门）\n责任单位：人行长治市分行牵头，市金融办按职责分工负责。"
+    units = {(u["role"], u["name"]) for u in bodies.responsible_units(text)}
+    assert ("牵头单位", "市发展和改革委员会") in units
+    assert ("配合单位", "市科学技术局") in units
+    assert ("牵头单位", "人行长治市分行") in units
+    assert ("责任单位", "市金融办") in units
+
+
+def test_deadlines_shapes():
+    text = ("项目申报单位网上填报预申报书的受理时间为：2018年12月5日8:00至2019年1月14日16:00。"
+            "请各推荐单位于2019年1月16日前(以寄出时间为准)，将推荐函寄送中国科学技术信息研究所。"
+            "项目牵头申报单位应为企业，注册时间为2017年9月30日前，有较强的科技研发能力。"
+            "各单位每月25日前报送重点项目表。每年3月15日前将上一年度情况形成报告报省工信厅。"
+            "按季度整理汇总，自季度终了十五日内上报省工信厅。")
+    got = [(d.date, d.time, d.opens, d.recurring, d.month, d.day) for d in deadlines(text)]
+    assert ("2019-01-14", "16:00", "2018-12-05T08:00", None, None, None) in got
+    assert ("2019-01-16", None, None, None, None, None) in got
+    assert (None, None, None, "monthly", None, 25) in got
+    assert (None, None, None, "yearly", 3, 15) in got
+    assert (None, None, None, "quarterly", None, 15) in got
+    assert not any(d == "2017-09-30" for d, *_ in got)
+    assert len(got) == 5
+
+
+def test_signing_date_is_not_a_deadline():
+    assert deadlines("工业和信息化部办公厅\n2018年11月26日\n") == []
+
+
+def test_targets():
+    text = "（二）主要目标\n1.到2020年，全市万元GDP能耗比2015年下降15%，森林覆盖率提高到27.3%。\n2、2017年项目融资重点，是在城市基础设施。项目规划总额计划达到305亿元；"
+    got = [(t.year, t.text, t.value, t.unit, t.baseline_year) for t in targets(text)]
+    assert (2020, "全市万元GDP能耗比2015年下降15%", 15.0, "%", 2015) in got
+    assert (2020, "森林覆盖率提高到27.3%", 27.3, "%", None) in got
+    assert (2017, "项目规划总额计划达到305亿元", 305.0, "亿元", None) in got
+
+
+def test_sections_with_heading_path():
+    text = "通知正文\n一、总体要求\n（一）指导思想。全面贯彻。\n（二）主要目标\n1.到2020年，下降15%。\n二、重点任务\n第一条 为推动。\n"
+    secs = parse_sections(text)
+    assert [s.number for s in secs] == ["一、", "（一）", "（二）", "1.", "二、", "第一条"]
+    assert [s.level for s in secs] == [1, 2, 2, 3, 1, 2]
+    deepest = section_at(secs, text.index("下降15%"))
+    assert deepest.path == ["总体要求", "主要目标", "到2020年，下降15%"]
+    assert secs[0].end == secs[4].start
+
+
+def test_info_table_fills_and_checks():
+    text = ("标 题：关于甲的通知\n发 文 字 号：国发〔2019〕1号\n发布机构：国务院\n成文日期：2019-01-02\n发布日期：2019年1月5日\n"
+            "关于甲的通知\n国发〔2019〕2号\n各省人民政府：\n正文。\n国务院\n2019年1月2日\n")
+    rec = extract(Part(text=text), "x.html", "x")
+    assert rec.title == "关于甲的通知"
+    assert rec.doc_number == "国发〔2019〕2号"       # the text wins, the mismatch is reported
+    assert any("doc_number" in w for w in rec.warnings)
+    assert rec.published == "2019-01-05"
+    assert rec.info["index_no"] if "index_no" in rec.info else True
+    assert "标 题" not in rec.text
