@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(BIN)/kb build corpus --index index
 	$(BIN)/kb stats --index index
 	$(BIN)/kb records --index index
+	$(BIN)/kb search 专精特新 小巨人 --index index --limit 3
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -16,6 +16,7 @@ from datetime import date
 import click
 
 from kb import __version__, evaluate, lookup, pipeline, store
+from kb.search import query as search
 from kb.errors import KbError
 
 DEFAULT_INDEX = os.environ.get("KB_INDEX", "index")
@@ -61,9 +62,10 @@ def main():
 @index_option
 @click.option("--strict", is_flag=True, help="Exit non-zero if any file failed.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--full", is_flag=True, help="Re-read every file, even unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @handle_errors
-def build(corpus, index_dir, strict, quiet, as_json):
+def build(corpus, index_dir, strict, quiet, full, as_json):
     """Read, extract and store every document of CORPUS (default: corpus/)."""
     show_bar = not quiet and sys.stderr.isatty()
     bar_state = {"done": 0, "errors": 0}
@@ -75,14 +77,15 @@ def build(corpus, index_dir, strict, quiet, as_json):
             click.echo(f"\r{bar_state['done']} files, {documents} documents, {bar_state['errors']} errors",
                        err=True, nl=False)
 
-    report = pipeline.build(corpus, index_dir, progress=progress)
+    report = pipeline.build(corpus, index_dir, progress=progress, full=full)
     if show_bar:
         click.echo("", err=True)
     if as_json:
         click.echo(_dump(report.to_dict()))
     else:
         click.echo(f"Built {store.db_path(index_dir)} from {report.corpus}: {report.files} files, "
-                   f"{report.documents} documents in {report.seconds:.2f} s")
+                   f"{report.documents} documents in {report.seconds:.2f} s ({report.changed} files read, "
+                   f"{report.files - report.changed} unchanged, {report.removed} removed)")
         click.echo("Fields found (documents): " + ", ".join(f"{k} {v}" for k, v in report.fields.items()))
         if report.failed:
             click.echo(f"{len(report.failed)} files failed:")
@@ -187,6 +190,66 @@ def stats(index_dir, as_json):
         click.echo(f"{label}: " + ", ".join(f"{k} {v}" for k, v in s[key].items()))
     for f in s["failed_files"]:
         click.echo(f"failed: {f['source']}: {f['reason']}")
+
+
+@main.command(name="search")
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@today_option
+@click.option("--issuer", help="发文机关 (aliases work: 工信部, 发改委 …).")
+@click.option("--year", type=int)
+@click.option("--region", help="Province or city (山西, 长治市 …).")
+@click.option("--category", help="Section of a compilation (项目申报 …).")
+@click.option("--type", "doc_type", help="公文种类 (通知, 意见, 方案 …).")
+@click.option("--status", type=click.Choice(["in_force", "not_yet", "expired", "repealed", "unknown"]))
+@click.option("--open", "open_only", is_flag=True, help="Only documents with a deadline still open.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--facets", is_flag=True, help="Counts by issuer, year, category and region.")
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def search_cmd(query, index_dir, today, issuer, year, region, category, doc_type, status, open_only, sort, limit,
+               facets, as_json):
+    """Full-text search; a 发文字号 in any variant goes straight to its document."""
+    res = search.search(index_dir, " ".join(query), issuer=issuer, year=year, region=region, category=category,
+                        doc_type=doc_type, status=status, open_only=open_only, today=_today(today), sort=sort,
+                        limit=limit, facets=facets)
+    if as_json:
+        click.echo(_dump(res if facets or res.get("numbers") or res.get("cited_numbers") or res.get("missing") else res["hits"]))
+        if res.get("missing"):
+            sys.exit(1)
+        return
+    click.echo(_format_search(res))
+    if res.get("missing"):
+        sys.exit(1)
+
+
+def _format_search(res: dict) -> str:
+    out = []
+    if res.get("missing"):
+        cited = res.get("cited_by") or []
+        out.append(f"{res['missing']} is not in the knowledge base"
+                   + ("; cited by: " + ", ".join(f"{c['id']} ({c['title'] or 'untitled'})" for c in cited) if cited else ""))
+    if res.get("numbers"):
+        out.append("Matching numbers: " + "、".join(m["doc_number"] for m in res["numbers"]))
+    if res.get("cited_numbers"):
+        out.append("Cited but not in the knowledge base: " + "、".join(
+            f"{m['doc_number']} ({m['cited_by']})" for m in res["cited_numbers"]))
+    if res.get("fallback"):
+        out.append("(no document has all the words; showing documents with any of them)")
+    if not res.get("missing"):
+        out.append(f"{res['total']} documents")
+    for i, h in enumerate(res["hits"], 1):
+        head = " · ".join(x for x in (h["doc_number"], "、".join(h["issuers"]), h["date"]) if x)
+        out.append(f"{i}. {h['title'] or h['id']}" + (f"  [{head}]" if head else ""))
+        if h["section"]:
+            out.append("   § " + " › ".join(h["section"]))
+        if h["snippet"]:
+            out.append("   " + h["snippet"].replace("«", "\x1b[1m").replace("»", "\x1b[0m")
+                       if sys.stdout.isatty() else "   " + h["snippet"])
+    for name, counts in (res.get("facets") or {}).items():
+        out.append(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return "\n".join(out)
 
 
 @main.command(name="eval")

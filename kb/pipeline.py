@@ -5,6 +5,9 @@ to a temporary file and swapped in at the end, so an interrupted build loses not
 """
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,9 +19,11 @@ from kb.clean import clean
 from kb.errors import KbError, ReadError
 from kb.extract import extract
 from kb.model import Record
+from kb.search import index as search_index
 from kb.read import list_corpus, read_document
 from kb.split import split
 
+PARALLEL_MIN = 64   # below this many files, one process is faster than starting a pool
 # Fields counted in the build summary ("fields found").
 SUMMARY_FIELDS = ("title", "doc_number", "issuers", "date", "published", "recipients", "category",
                   "links", "cites", "repeals", "effective_from", "effective_until", "deadlines",
@@ -34,10 +39,12 @@ class BuildReport:
     failed: list[dict] = field(default_factory=list)      # {"source", "reason"}
     fields: dict[str, int] = field(default_factory=dict)  # field -> documents that have it
     seconds: float = 0.0
+    changed: int = 0        # files read and extracted (new or changed since the last build)
+    removed: int = 0        # files gone since the last build
 
     def to_dict(self) -> dict:
         return {"corpus": self.corpus, "index": self.index, "files": self.files,
-                "documents": self.documents, "failed": self.failed, "fields": self.fields,
+                "documents": self.documents, "changed": self.changed, "removed": self.removed, "failed": self.failed, "fields": self.fields,
                 "seconds": round(self.seconds, 3)}
 
 
@@ -54,7 +61,7 @@ def process_text(text: str, source: str) -> list[Record]:
 
 
 def process_file(path: Path, corpus: Path) -> tuple[dict, list[Record]]:
-    source = path.relative_to(corpus).as_posix() if path.is_relative_to(corpus) else path.name
+    source = _source(path, corpus)
     try:
         raw = read_document(path)
         records = process_text(raw.text, source)
@@ -63,33 +70,98 @@ def process_file(path: Path, corpus: Path) -> tuple[dict, list[Record]]:
         return {"source": source, "sha256": raw.sha256, "documents": len(records), "error": None}, records
     except KbError as e:
         reason = getattr(e, "reason", str(e))
-        return {"source": source, "sha256": None, "documents": 0, "error": reason}, []
+        return {"source": source, "sha256": _sha256(path), "documents": 0, "error": reason}, []
+
+
+def _source(path: Path, corpus: Path) -> str:
+    return path.relative_to(corpus).as_posix() if path.is_relative_to(corpus) else path.name
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def _process_star(args):
+    return process_file(*args)
 
 
 def build(corpus: str | Path, index_dir: str | Path = "index",
-          progress: Callable[[dict, int], None] | None = None) -> BuildReport:
-    """Build the knowledge base of a corpus folder into ``index_dir``."""
+          progress: Callable[[dict, int], None] | None = None, full: bool = False,
+          workers: int | None = None) -> BuildReport:
+    """Build the knowledge base of a corpus folder into ``index_dir``.
+
+    Unless ``full``, files whose content hash is unchanged since the last build are not read
+    again: their records come from the previous knowledge base and the search index is only
+    updated for changed and removed files.
+    """
     start = time.perf_counter()
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise KbError(f"corpus folder not found: {corpus}")
     paths = list_corpus(corpus)
     report = BuildReport(corpus=str(corpus), index=str(index_dir), files=len(paths))
-    records: list[Record] = []
-    files: list[dict] = []
-    for path in paths:
-        info, recs = process_file(path, corpus)
+    hashes = {_source(p, corpus): _sha256(p) for p in paths}
+    prev = {} if full or search_index.current(index_dir) is None else store.previous_files(index_dir)
+    unchanged = {s for s, h in hashes.items() if h and prev.get(s, {}).get("sha256") == h}
+    removed = set(prev) - set(hashes)
+    todo = [p for p in paths if _source(p, corpus) not in unchanged]
+    report.changed, report.removed = len(todo), len(removed)
+    if prev and not todo and not removed:
+        return _unchanged(report, index_dir, start)
+
+    files = [dict(prev[s], source=s) for s in sorted(unchanged)]
+    records = store.records_of(index_dir, unchanged - {s for s in unchanged if prev[s]["error"]}) if unchanged else []
+    for info, recs in _map(todo, corpus, workers):
         files.append(info)
         records.extend(recs)
-        if info["error"]:
-            report.failed.append({"source": info["source"], "reason": info["error"]})
         if progress:
             progress(info, len(records))
+    files.sort(key=lambda f: f["source"])
+    records.sort(key=lambda r: r.id)
+    report.failed = [{"source": f["source"], "reason": f["error"]} for f in files if f["error"]]
     report.documents = len(records)
     report.fields = _field_counts(records)
-    store.write(index_dir, records, files, {"corpus": str(corpus), "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    meta = {"corpus": str(corpus), "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "fields": report.fields}
+    # the search index first: the SQLite swap at the end is what makes the build visible
+    incremental = bool(prev)
+    search_index.write(index_dir, records, changed_sources={_source(p, corpus) for p in todo} if incremental else None,
+                       removed_sources=removed, procs=_workers(workers, len(records)))
+    store.write(index_dir, records, files, meta)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _unchanged(report: BuildReport, index_dir, start: float) -> BuildReport:
+    files = store.files(index_dir)
+    report.failed = [{"source": f["source"], "reason": f["error"]} for f in files if f["error"]]
+    report.documents = sum(f["documents"] or 0 for f in files)
+    report.fields = store.meta(index_dir).get("fields", {})
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _workers(workers: int | None, n: int) -> int:
+    if workers is not None:
+        return max(1, workers)
+    return min(os.cpu_count() or 1, 4) if n >= PARALLEL_MIN else 1
+
+
+def _map(paths: list[Path], corpus: Path, workers: int | None):
+    """process_file over paths, on all cores when there are many files."""
+    n = _workers(workers, len(paths))
+    if n == 1:
+        for p in paths:
+            yield process_file(p, corpus)
+        return
+    with multiprocessing.get_context("fork").Pool(n) as pool:
+        yield from pool.imap(_process_star, [(p, corpus) for p in paths], chunksize=8)
 
 
 def _field_counts(records: list[Record]) -> dict[str, int]:

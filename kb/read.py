@@ -34,6 +34,7 @@ UTF16_MAX_OTHER_NULS = 0.25    # NULs on the other byte parity, relative to the 
 MIN_CJK_SHARE = 0.8            # of the non-ASCII chars, for a GB/Big5 decode to count as Chinese
 MIN_COMMON_SHARE = 0.9         # of the ideographs, in the encoding's common-character block
 MAX_BAD_SHARE = 0.005          # undecodable chars tolerated in a damaged file (at least one)
+LAYOUT_CELL_CHARS = 200        # a table cell with this much text is page layout, not data
 LABEL_MAX_CHARS = 10           # "发文字号" | "国发〔2016〕74号": a label cell is short
 MAIN_MIN_SHARE = 0.3           # the main-content element must hold this share of the page's text
 CHROME_MAX_SHARE = 0.5         # never drop a "chrome" element that holds more than this share
@@ -208,14 +209,8 @@ def _decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
 
-    declared = _declared_charset(data)
-    if declared:
-        try:
-            return data.decode(DECODE_WITH.get(declared, declared)), declared
-        except UnicodeDecodeError:
-            pass  # pages often declare the wrong charset: detect instead
-
     chinese = (("gb18030", "gb18030", _in_gb2312), ("cp950", "big5", _in_big5_level1))
+    # strong evidence of Chinese beats a <meta charset> (a GBK page declaring iso-8859-1 exists)
     for codec, name, common in chinese:
         try:
             text = data.decode(codec)
@@ -223,6 +218,14 @@ def _decode(data: bytes) -> tuple[str, str]:
             continue
         if _is_chinese(text, common):
             return text, name
+
+    declared = _declared_charset(data)
+    # the declaration was found as ASCII bytes, so a UTF-16/32 one is wrong
+    if declared and not declared.startswith(("utf-16", "utf-32")):
+        try:
+            return data.decode(DECODE_WITH.get(declared, declared)), declared
+        except (UnicodeDecodeError, LookupError):  # LookupError: "base64" and other non-text codecs
+            pass  # pages often declare the wrong charset: detect instead
 
     # damaged files (cut in the middle of a character, a stray byte): tolerate a few bad bytes
     for codec, name, common in (("utf-8", "utf-8", None), *chinese):
@@ -232,8 +235,8 @@ def _decode(data: bytes) -> tuple[str, str]:
             return text, name
 
     best = from_bytes(data).best()
-    if best is not None:
-        name = _canonical(best.encoding)
+    name = _canonical(best.encoding) if best is not None else None
+    if name:
         text = data.decode(DECODE_WITH.get(name, name), errors="replace")
         if _control_share(text[:SNIFF_BYTES]) <= MAX_CONTROL_SHARE:
             return text, name
@@ -413,9 +416,10 @@ def _render(node: Tag) -> list[str]:
 def _row_lines(tr: Tag) -> list[str]:
     cells = tr.find_all(["td", "th"], recursive=False)
     rendered = [[line for line in _tidy(_render(c)) if line] for c in cells]
-    if any(len(r) > 1 for r in rendered) or any(c.find("table") for c in cells):
-        return [line for r in rendered for line in r]  # a layout table: keep each cell's own lines
-    return cells_to_lines([r[0] if r else "" for r in rendered])
+    if len(cells) == 1 or any(c.find("table") for c in cells) \
+            or any(sum(map(len, r)) >= LAYOUT_CELL_CHARS for r in rendered):
+        return [line for r in rendered for line in r]  # page layout, not data: keep each cell's lines
+    return _cells_to_lines([" ".join(r) for r in rendered])
 
 
 def _info_table_lines(table: Tag) -> list[str]:
@@ -427,7 +431,7 @@ def _info_table_lines(table: Tag) -> list[str]:
     return lines if len(lines) >= INFO_MIN_LINES else []  # one "首页 | 政务公开" row is a menu
 
 
-def cells_to_lines(cells: list[str]) -> list[str]:
+def _cells_to_lines(cells: list[str]) -> list[str]:
     """One table row as text: label rows as "label：value", other rows as cells joined by tabs."""
     cells = [_HTML_SPACE.sub(" ", c).strip() for c in cells]
     if not any(cells):
@@ -486,7 +490,8 @@ def _docx_text(data: bytes) -> str:
     except zipfile.BadZipFile:
         raise _Unreadable("not a valid .docx: damaged ZIP package") from None
     except Exception as e:  # python-docx raises many types (KeyError, XML errors ...) for broken packages
-        raise _Unreadable(f"not a valid .docx: {e}") from None
+        detail = e.args[0] if isinstance(e, KeyError) and e.args else e  # str(KeyError) adds quotes
+        raise _Unreadable(f"not a valid .docx: {detail}") from None
     lines: list[str] = []
     for block in document.iter_inner_content():  # document order: a table stays where it was
         if isinstance(block, Table):
@@ -507,5 +512,5 @@ def _docx_table_lines(table: Table) -> list[str]:
             if cell._tc is not previous:  # a merged cell is repeated once per grid column it spans
                 cells.append(cell.text.replace("\n", " "))
             previous = cell._tc
-        lines.extend(cells_to_lines(cells))
+        lines.extend(_cells_to_lines(cells))
     return lines

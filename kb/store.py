@@ -147,3 +147,47 @@ def files(index_dir: str | os.PathLike) -> list[dict]:
 def meta(index_dir: str | os.PathLike) -> dict:
     with closing(connect(index_dir)) as db:
         return {r["key"]: json.loads(r["value"]) for r in db.execute("SELECT key, value FROM meta")}
+
+
+def get_many(index_dir: str | os.PathLike, ids: list[str]) -> dict[str, Record]:
+    if not ids:
+        return {}
+    with closing(connect(index_dir)) as db:
+        marks = ",".join("?" * len(ids))
+        rows = db.execute(f"SELECT id, record FROM documents WHERE id IN ({marks})", ids)
+        return {r["id"]: Record.from_dict(json.loads(r["record"])) for r in rows}
+
+
+def repealed_numbers(index_dir: str | os.PathLike) -> list[str]:
+    with closing(connect(index_dir)) as db:
+        return [r[0] for r in db.execute("SELECT DISTINCT number FROM citations WHERE kind = 'repeals'")]
+
+
+def previous_files(index_dir: str | os.PathLike) -> dict[str, dict]:
+    """source -> {sha256, documents, error} of the files the current knowledge base was built from (empty if none)."""
+    if not db_path(index_dir).exists():
+        return {}
+    try:
+        with closing(connect(index_dir)) as db:
+            return {r["source"]: dict(r) for r in db.execute("SELECT source, sha256, documents, error FROM files")}
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def records_of(index_dir: str | os.PathLike, sources: set[str]) -> list[Record]:
+    if not sources:
+        return []
+    with closing(connect(index_dir)) as db:
+        marks = ",".join("?" * len(sources))
+        rows = db.execute(f"SELECT record FROM documents WHERE source IN ({marks}) ORDER BY id", sorted(sources))
+        return [Record.from_dict(json.loads(r["record"])) for r in rows]
+
+
+def cited_numbers_like(index_dir: str | os.PathLike, prefix: str) -> list[tuple[str, int]]:
+    """(number, documents citing it) of cited numbers not in the knowledge base, by prefix."""
+    with closing(connect(index_dir)) as db:
+        rows = db.execute(
+            "SELECT number, count(DISTINCT doc_id) FROM citations WHERE number LIKE ? ESCAPE '\\' "
+            "AND number NOT IN (SELECT doc_number FROM documents WHERE doc_number IS NOT NULL) "
+            "GROUP BY number ORDER BY number", (prefix.replace("%", "\\%").replace("_", "\\_") + "%",))
+        return [tuple(r) for r in rows]

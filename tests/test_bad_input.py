@@ -66,10 +66,11 @@ def test_interrupted_build_keeps_the_previous_knowledge_base(tmp_path, monkeypat
         raise KeyboardInterrupt
     monkeypatch.setattr(store, "_fill", boom)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.build(CORPUS, idx)
+        pipeline.build(CORPUS, idx, full=True)
     after = sqlite3.connect(store.db_path(idx)).execute("SELECT count(*) FROM documents").fetchone()[0]
     assert before == after == 13
-    assert [p.name for p in idx.iterdir()] == ["kb.sqlite"]
+    assert not list(idx.glob("*.tmp-*"))
+    assert (idx / "kb.sqlite").exists()
 
 
 def test_sqlite_is_queryable(tmp_path):

@@ -1,0 +1,1 @@
+"""Full-text search for the knowledge base (Whoosh + jieba)."""

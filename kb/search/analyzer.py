@@ -1,0 +1,236 @@
+"""Chinese analysis for Whoosh: jieba segmentation as a ``Tokenizer | Filter`` chain.
+
+Public API
+    ChineseAnalyzer(mode="auto", hmm=True) -> whoosh CompositeAnalyzer
+        ChineseTokenizer(hmm) | SubwordFilter(...) | LowercaseFilter()
+        mode="auto"  (use this in the schema): follows the ``mode`` Whoosh passes
+                     itself: "index" when indexing and highlighting -> precise
+                     words plus sub-words; "query" when parsing -> precise words.
+        mode="index" always adds sub-words; mode="query" never does.
+    ChineseTokenizer(hmm=True)   jieba precise segmentation (``jieba.tokenize``)
+    SubwordFilter(always=False)  dictionary words inside longer words
+    segmenter() -> jieba.Tokenizer   the shared tokenizer, initialised on first use
+    load_user_dict(path) -> int      add a user dictionary (entries added)
+
+Tokens
+    * startchar/endchar are jieba's offsets into the original text, so
+      highlights land on the right characters.
+    * Whitespace and pure punctuation are dropped *without* using a position;
+      everything else is kept: single characters, digits (国发〔2024〕5号 ->
+      国发 2024 5 号), Latin words (lowercased, never stemmed). Full-width ASCII
+      is folded one-for-one (２０２４ -> 2024), so offsets still hold.
+    * Precise words get positions 0, 1, 2, ... so quoted phrases match.
+    * Index-time sub-words (every dictionary word of 2+ characters strictly
+      inside a word of 3+ characters with a Han character: 碳排放权 and 交易 in
+      碳排放权交易) share the position of the word containing them, like
+      synonyms. A phrase over precise words matches exactly; a term that is a
+      sub-word matches inside the longer word. Known looseness: a phrase built
+      from a sub-word and the next word (碳排放权 市场) also matches
+      碳排放权交易 市场, and a quoted phrase that cuts an indexed word
+      differently from the document (排放权交易) does not match as a phrase.
+
+User dictionaries
+    kb/data/userdict.txt is always loaded; then the files listed in the
+    environment variable KB_USERDICT (os.pathsep-separated); then whatever
+    load_user_dict() is given. Multiprocess writers re-create the analyzer by
+    import path in each worker, so use KB_USERDICT for extra dictionaries there.
+    The jieba tokenizer is a private ``jieba.Tokenizer``, not jieba's global
+    one, so these words do not leak into other code using jieba.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from importlib import resources
+
+import jieba
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+__all__ = [
+    "ChineseAnalyzer",
+    "ChineseTokenizer",
+    "SubwordFilter",
+    "load_user_dict",
+    "segmenter",
+]
+
+ENV_USERDICT = "KB_USERDICT"
+
+# Creating the Tokenizer is cheap; the dictionary is loaded by segmenter().
+_JIEBA = jieba.Tokenizer()
+_lock = threading.RLock()
+_ready = False
+_loaded: set[str] = set()  # user dictionaries already added
+_PACKAGE = "<kb/data/userdict.txt>"
+
+_WORD = re.compile(r"[^\W_]")  # a letter, digit or Han character
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Full-width ASCII and the ideographic space: one character for one, offsets hold.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_USERDICT_LINE = re.compile(r"^(.+?)(?:\s+(\d+))?(?:\s+([a-z]+))?$")
+
+
+def segmenter() -> jieba.Tokenizer:
+    """Return the shared jieba tokenizer, loading dictionaries on first use."""
+    global _ready
+    if not _ready:
+        with _lock:
+            if not _ready:
+                jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter
+                _JIEBA.initialize()
+                # Each file is loaded once, so a retry after a bad KB_USERDICT
+                # does not add the package words twice.
+                if _PACKAGE not in _loaded:
+                    pkg = resources.files("kb").joinpath("data/userdict.txt")
+                    with pkg.open("r", encoding="utf-8") as f:
+                        _add_words(f)
+                    _loaded.add(_PACKAGE)
+                for path in os.environ.get(ENV_USERDICT, "").split(os.pathsep):
+                    if path:
+                        _load_path(path)
+                _ready = True
+    return _JIEBA
+
+
+def load_user_dict(path: str | os.PathLike) -> int:
+    """Add a jieba user dictionary (``word [freq] [tag]`` lines, # comments).
+
+    Without a frequency jieba picks one that keeps the word whole. Returns the
+    number of entries added; a file already loaded adds 0.
+    """
+    segmenter()
+    with _lock:
+        return _load_path(path)
+
+
+def _load_path(path) -> int:
+    key = os.path.realpath(path)
+    if key in _loaded:
+        return 0  # re-adding would inflate jieba's frequency total
+    # jieba's own load_userdict leaves the file open; read it ourselves.
+    with open(path, encoding="utf-8-sig") as f:
+        n = _add_words(f)
+    _loaded.add(key)
+    return n
+
+
+def _add_words(lines) -> int:
+    n = 0
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word, freq, tag = _USERDICT_LINE.match(line).groups()
+        if freq is not None and int(freq) == 0:
+            # jieba.add_word(w, 0) also edits the HMM's global force-split set.
+            _JIEBA.FREQ[word] = 0
+        else:
+            _JIEBA.add_word(word, freq, tag)
+        n += 1
+    return n
+
+
+class ChineseTokenizer(Tokenizer):
+    """jieba precise segmentation with original offsets and 0, 1, 2... positions."""
+
+    def __init__(self, hmm: bool = True):
+        self.hmm = hmm
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.hmm == other.hmm
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ):
+        assert isinstance(value, str), f"{value!r} is not str"
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:  # Whoosh asks for the raw text (e.g. wildcard queries)
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        pos = start_pos
+        folded = value.translate(_FOLD)
+        for word, start, end in segmenter().tokenize(folded, HMM=self.hmm):
+            if not _WORD.search(word):
+                continue  # whitespace or punctuation: no token, no position
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            pos += 1
+            yield t
+
+
+class SubwordFilter(Filter):
+    """After each word, emit the dictionary words inside it at the same position.
+
+    Like jieba's search mode, but any length (jieba only tries 2- and
+    3-character pieces, so 碳排放权 would be missing from 碳排放权交易). Acts
+    only on tokens of mode "index" unless ``always`` is set.
+    """
+
+    def __init__(self, always: bool = False, maxlen: int = 16):
+        self.always = always
+        self.maxlen = maxlen  # longer tokens are not expanded (quadratic scan)
+
+    def __call__(self, tokens):
+        freq = segmenter().FREQ
+        for t in tokens:
+            text = t.text  # before yielding: later filters change t in place
+            yield t
+            n = len(text)
+            if n < 3 or n > self.maxlen or not (self.always or t.mode == "index"):
+                continue
+            if not _HAN.search(text):
+                continue
+            chars = t.chars
+            base = t.startchar if chars else 0
+            seen = set()
+            for i in range(n - 1):
+                # FREQ holds every prefix of every word (0 if not a word itself),
+                # so stop extending once the piece is not a prefix any more.
+                for j in range(i + 1, n + 1 if i else n):
+                    piece = text[i:j]
+                    if piece not in freq:
+                        break
+                    if j - i > 1 and freq[piece] and piece not in seen:
+                        seen.add(piece)
+                        t.text = piece
+                        if chars:
+                            t.startchar, t.endchar = base + i, base + j
+                        yield t
+            t.text = text
+            if chars:
+                t.startchar, t.endchar = base, base + n
+
+
+def ChineseAnalyzer(mode: str = "auto", hmm: bool = True):
+    """Analyzer for Chinese text fields; see the module docstring for modes."""
+    if mode == "query":
+        return ChineseTokenizer(hmm) | LowercaseFilter()
+    if mode in ("auto", "index"):
+        return ChineseTokenizer(hmm) | SubwordFilter(always=mode == "index") | LowercaseFilter()
+    raise ValueError(f"mode must be 'auto', 'index' or 'query', not {mode!r}")

@@ -1,0 +1,141 @@
+"""The Whoosh full-text index of the knowledge base.
+
+Each build writes a new generation folder (index/search-<n>) and then points
+index/search.current at it with an atomic rename; the previous generation is kept until
+the next build, so a search that opened it while the build swapped still answers.
+An incremental build starts from hard links to the previous generation's files (Whoosh
+never rewrites a segment file) and only deletes and re-adds the changed documents.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import fields, index as windex
+
+from kb import aliases
+from kb.model import Record
+from kb.search.analyzer import ChineseAnalyzer
+
+POINTER = "search.current"
+PREFIX = "search-"
+
+
+def schema() -> fields.Schema:
+    ana = ChineseAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        source=fields.ID(stored=True),
+        # a word typed without spaces that jieba cuts in several (工业和信息化部) is a phrase
+        title=fields.TEXT(analyzer=ana, stored=True, field_boost=3.0, phrase=True, multitoken_query="phrase"),
+        body=fields.TEXT(analyzer=ana, phrase=True, multitoken_query="phrase"),
+        doc_number=fields.ID(stored=True),
+        issuers=fields.KEYWORD(stored=True, commas=True, scorable=True),
+        region=fields.KEYWORD(stored=True, commas=True),
+        province=fields.ID(stored=True),
+        category=fields.ID(stored=True),
+        doc_type=fields.ID(stored=True),
+        year=fields.NUMERIC(stored=True, sortable=True),
+        date=fields.DATETIME(stored=True, sortable=True),
+        published=fields.DATETIME(stored=True),
+        effective_from=fields.DATETIME(stored=True),
+        effective_until=fields.DATETIME(stored=True),
+        deadlines=fields.KEYWORD(stored=True, commas=True),   # ISO dates, and "recurring"
+    )
+
+
+def _dt(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso) if iso else None
+
+
+def document(rec: Record) -> dict:
+    """A record -> the fields Whoosh stores and indexes."""
+    region = rec.region or {}
+    issuers = [aliases.canonical_body(n) for n in rec.issuers]
+    day = rec.date or rec.published
+    deadline_keys = sorted({d.date for d in rec.deadlines if d.date} |
+                           ({"recurring"} if any(d.recurring for d in rec.deadlines) else set()))
+    doc = {
+        "id": rec.id, "source": rec.source, "title": rec.title or "", "body": rec.text,
+        "doc_number": rec.doc_number, "issuers": ",".join(issuers),
+        "region": ",".join(v for v in (region.get("province"), region.get("city"), region.get("county")) if v),
+        "province": region.get("province"), "category": rec.category, "doc_type": rec.doc_type,
+        "year": int(day[:4]) if day else None, "date": _dt(rec.date), "published": _dt(rec.published),
+        "effective_from": _dt(rec.effective_from), "effective_until": _dt(rec.effective_until),
+        "deadlines": ",".join(deadline_keys),
+    }
+    return {k: v for k, v in doc.items() if v not in (None, "")}
+
+
+def current(index_dir: str | os.PathLike) -> Path | None:
+    """The generation folder searches should open, or None before the first build."""
+    pointer = Path(index_dir) / POINTER
+    if not pointer.exists():
+        return None
+    gen = Path(index_dir) / pointer.read_text().strip()
+    return gen if gen.is_dir() else None
+
+
+def _next_generation(index_dir: Path) -> Path:
+    nums = [int(p.name[len(PREFIX):]) for p in index_dir.glob(PREFIX + "*") if p.name[len(PREFIX):].isdigit()]
+    return index_dir / f"{PREFIX}{max(nums, default=0) + 1}"
+
+
+def _link_copy(src: Path, dst: Path) -> None:
+    dst.mkdir(parents=True)
+    for f in src.iterdir():
+        if f.is_file():
+            try:
+                os.link(f, dst / f.name)
+            except OSError:
+                shutil.copy2(f, dst / f.name)
+
+
+def write(index_dir: str | os.PathLike, records: list[Record], changed_sources: set[str] | None = None,
+          removed_sources: set[str] = frozenset(), procs: int = 1) -> Path:
+    """Write a new generation holding ``records``.
+
+    With ``changed_sources`` (incremental build), start from the current generation, drop the
+    documents of changed and removed files, and add only the records of changed files.
+    """
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    prev = current(index_dir)
+    gen = _next_generation(index_dir)
+    try:
+        if prev is not None and changed_sources is not None:
+            _link_copy(prev, gen)
+            ix = windex.open_dir(gen)
+            todo = [r for r in records if r.source in changed_sources]
+            writer = ix.writer()
+            for src in changed_sources | set(removed_sources):
+                writer.delete_by_term("source", src)
+        else:
+            gen.mkdir()
+            ix = windex.create_in(gen, schema())
+            todo = records
+            writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
+        for rec in todo:
+            writer.add_document(**document(rec))
+        writer.commit()
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    tmp = index_dir / (POINTER + f".tmp-{os.getpid()}")
+    tmp.write_text(gen.name)
+    os.replace(tmp, index_dir / POINTER)
+    # keep the generation just replaced (a search may still read it), drop older ones
+    for old in index_dir.glob(PREFIX + "*"):
+        if old not in (gen, prev) and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    return gen
+
+
+def open_index(index_dir: str | os.PathLike):
+    from kb.errors import NoIndex
+    gen = current(index_dir)
+    if gen is None:
+        raise NoIndex(f"no search index in {index_dir}: run `kb build` first")
+    return windex.open_dir(gen)

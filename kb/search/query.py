@@ -1,0 +1,242 @@
+"""Searching the knowledge base: words, phrases, filters, facets, and 发文字号 lookups.
+
+``search()`` is what `kb search` calls.  A query that is a document number (any variant) goes
+straight to that document; a partial number lists the matching numbers; anything else is a
+full-text query over title and body, AND of the words with a fallback to OR when nothing
+matches, with body and term aliases expanded (工信部 also finds 工业和信息化部).
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh import query as Q, sorting
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
+
+from kb import aliases, regions, store
+from kb.extract.numbers import normalize, partial_key
+from kb.search import index as sindex
+from kb.search.analyzer import ChineseAnalyzer
+from kb.structure import section_at
+
+# inline filters: key:value in the query string
+FILTER_KEYS = {"issuer": "issuer", "发文机关": "issuer", "year": "year", "年份": "year", "region": "region",
+               "地区": "region", "category": "category", "分类": "category", "type": "doc_type",
+               "种类": "doc_type", "status": "status", "状态": "status", "open": "open_only"}
+FACETS = {"issuer": "issuers", "year": "year", "category": "category", "region": "province"}
+SNIPPET_CHARS = 120
+MARK = ("«", "»")
+
+
+@lru_cache(maxsize=4)
+def _open(gen: str):
+    from whoosh import index as windex
+    return windex.open_dir(gen)
+
+
+def _index(index_dir):
+    gen = sindex.current(index_dir)
+    if gen is None:
+        from kb.errors import NoIndex
+        raise NoIndex(f"no search index in {index_dir}: run `kb build` first")
+    return _open(str(gen))
+
+
+def split_filters(q: str) -> tuple[str, dict]:
+    """Pull key:value filters out of a query string."""
+    found: dict = {}
+    rest = []
+    try:
+        tokens = shlex.split(q, posix=False)
+    except ValueError:
+        tokens = q.split()
+    for tok in tokens:
+        m = re.match(r"^([\w\u4e00-\u9fff]+)[:：](.+)$", tok)
+        if m and m.group(1) in FILTER_KEYS:
+            found[FILTER_KEYS[m.group(1)]] = m.group(2).strip('"')
+        else:
+            rest.append(tok)
+    return " ".join(rest), found
+
+
+def _expand_aliases(q: str) -> str:
+    """Unquoted words with known aliases become (a OR b OR …)."""
+    out = []
+    for tok in re.findall(r'"[^"]*"|\S+', q):
+        if tok.startswith('"') or tok.upper() in ("AND", "OR", "NOT"):
+            out.append(tok)
+            continue
+        forms = [f for f in aliases.expand(tok) if f]
+        out.append("(" + " OR ".join(forms) + ")" if len(forms) > 1 else tok)
+    return " ".join(out)
+
+
+def _filters(index_dir, f: dict, today: date) -> Q.Query | None:
+    parts: list[Q.Query] = []
+    if f.get("issuer"):
+        parts.append(Q.Term("issuers", aliases.canonical_body(f["issuer"])))
+    if f.get("year"):
+        parts.append(Q.NumericRange("year", int(f["year"]), int(f["year"])))
+    if f.get("region"):
+        name = f["region"]
+        full = regions.province_of(name) if regions.province_of(name) and not name.endswith(("市", "县", "区")) else None
+        parts.append(Q.Term("region", full or name) if full else
+                     Q.Or([Q.Term("region", name), Q.Term("region", name + "市")]))
+    if f.get("category"):
+        parts.append(Q.Term("category", f["category"]))
+    if f.get("doc_type"):
+        parts.append(Q.Term("doc_type", f["doc_type"]))
+    if f.get("open_only") and str(f["open_only"]).lower() not in ("0", "false", "no"):
+        parts.append(Q.Or([Q.TermRange("deadlines", today.isoformat(), "9999"), Q.Term("deadlines", "recurring")]))
+    if f.get("status"):
+        parts.append(_status_query(index_dir, f["status"], today))
+    return Q.And(parts) if parts else None
+
+
+def _status_query(index_dir, status: str, today: date) -> Q.Query:
+    day = datetime.combine(today, datetime.min.time())
+    expired = Q.DateRange("effective_until", None, day - timedelta(days=1))
+    not_yet = Q.DateRange("effective_from", day + timedelta(days=1), None)
+    repealed_numbers = sorted({n for n in store.repealed_numbers(index_dir)})
+    repealed = Q.Or([Q.Term("doc_number", n) for n in repealed_numbers]) if repealed_numbers else Q.NullQuery
+    dated = Q.Or([Q.Every("effective_from"), Q.Every("effective_until")])
+    if status == "repealed":
+        return repealed
+    if status == "expired":
+        return Q.AndNot(expired, repealed)
+    if status == "not_yet":
+        return Q.AndNot(not_yet, repealed)
+    if status == "in_force":
+        return Q.AndNot(Q.AndNot(Q.AndNot(dated, expired), not_yet), repealed)
+    if status == "unknown":
+        return Q.AndNot(Q.AndNot(Q.Every(), dated), repealed)
+    from kb.errors import KbError
+    raise KbError(f"unknown status {status!r}: use in_force, not_yet, expired, repealed or unknown")
+
+
+def search(index_dir, query: str, *, issuer=None, year=None, region=None, category=None, doc_type=None,
+           status=None, open_only=False, today: date | None = None, sort: str = "relevance",
+           limit: int | None = 10, facets: bool = False, snippets: bool = True) -> dict:
+    today = today or date.today()
+    text, inline = split_filters(query)
+    f = {"issuer": issuer, "year": year, "region": region, "category": category, "doc_type": doc_type,
+         "status": status, "open_only": open_only}
+    f = {k: v for k, v in f.items() if v}
+    f.update({k: v for k, v in inline.items() if k not in f})
+    ix = _index(index_dir)
+    flt = _filters(index_dir, f, today)
+    result: dict = {"query": query, "filters": f, "mode": "words", "hits": [], "total": 0}
+
+    number = normalize(text) if text else None
+    if number:
+        result["mode"] = "number"
+        result["number"] = number
+        q = Q.Term("doc_number", number)
+        terms: list[str] = []
+    elif text and re.search(r"[〔〕\[\]【】［］()（）]", text) and not re.search(r"\s", text.strip()):
+        key = partial_key(text)
+        result["mode"] = "partial_number"
+        result["numbers"] = [{"doc_number": n, "id": i, "title": t} for n, i, t in store.numbers_like(index_dir, key)]
+        result["cited_numbers"] = [{"doc_number": n, "cited_by": c} for n, c in store.cited_numbers_like(index_dir, key)]
+        q = Q.Or([Q.Term("doc_number", m["doc_number"]) for m in result["numbers"]]) or Q.NullQuery
+        terms = []
+    else:
+        if text and re.fullmatch(r"[\u4e00-\u9fff]{2,10}", text.strip()):
+            numbers = store.numbers_like(index_dir, partial_key(text))
+            if numbers:
+                result["numbers"] = [{"doc_number": n, "id": i, "title": t} for n, i, t in numbers]
+        q, terms = _text_query(ix, text, AndGroup)
+    with ix.searcher() as s:
+        results = _run(s, q, flt, sort, limit, facets)
+        if results is not None and results.scored_length() == 0 and result["mode"] == "words" and text \
+                and len(terms) > 1:
+            q, terms = _text_query(ix, text, OrGroup)
+            results = _run(s, q, flt, sort, limit, facets)
+            result["fallback"] = "or"
+        if results is None:
+            return result
+        result["total"] = len(results)
+        if facets:
+            result["facets"] = {name: _facet(results.groups(name)) for name in FACETS}
+        hits = [(h["id"], h.score) for h in results]
+    records = store.get_many(index_dir, [i for i, _ in hits])
+    for rid, score in hits:
+        rec = records.get(rid)
+        if rec is None:
+            continue
+        hit = {"id": rid, "title": rec.title, "doc_number": rec.doc_number, "issuers": rec.issuers,
+               "date": rec.date, "published": rec.published, "category": rec.category,
+               "score": round(float(score), 4) if score is not None else None, "snippet": "", "section": None}
+        if snippets:
+            hit["snippet"], hit["section"] = snippet(rec, terms)
+        result["hits"].append(hit)
+    if result["mode"] == "number" and not result["hits"]:
+        result["missing"] = number
+        result["cited_by"] = [{"id": i, "title": t, "kind": k} for i, t, k in store.citing(index_dir, number)]
+    return result
+
+
+def _facet(groups: dict) -> dict:
+    """Counts without the placeholders Whoosh uses for documents missing the field."""
+    clean = {k: v for k, v in groups.items() if k not in (None, "") and not (isinstance(k, int) and k > 9999)}
+    return dict(sorted(clean.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+
+
+def _text_query(ix, text: str, group) -> tuple[Q.Query, list[str]]:
+    if not text.strip():
+        return Q.Every(), []
+    parser = MultifieldParser(["title", "body"], ix.schema, group=group)
+    q = parser.parse(_expand_aliases(text))
+    return q, highlight_terms(q)
+
+
+def highlight_terms(q: Q.Query) -> list[str]:
+    """Words to mark in snippets: whole phrases, and words of two or more characters."""
+    out: list[str] = []
+    for leaf in q.leaves():
+        if isinstance(leaf, Q.Phrase):
+            out.append("".join(leaf.words))
+            out.extend(w for w in leaf.words if len(w) > 1)
+        elif isinstance(leaf, Q.Term) and leaf.fieldname in ("title", "body"):
+            t = leaf.text.decode() if isinstance(leaf.text, bytes) else str(leaf.text)
+            out.append(t)
+    return list(dict.fromkeys(t for t in out if t))
+
+
+def _run(s, q, flt, sort, limit, facets):
+    if q is Q.NullQuery:
+        return None
+    kwargs = {"limit": limit, "filter": flt}
+    if sort == "date":
+        kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
+    if facets:
+        kwargs["groupedby"] = {name: sorting.FieldFacet(field, allow_overlap=(field == "issuers"))
+                               for name, field in FACETS.items()}
+        kwargs["maptype"] = sorting.Count
+    return s.search(q, **kwargs)
+
+
+def snippet(rec, terms: list[str]) -> tuple[str, list[str] | None]:
+    """The passage with the most query words, highlighted, and its heading path."""
+    text = rec.text
+    words = [t for t in terms if t.strip()]
+    if not words:
+        return text[:SNIPPET_CHARS].replace("\n", " "), None
+    best, best_score, offset = "", -1, 0
+    pos = 0
+    for line in text.split("\n"):
+        score = sum(1 for w in words if w in line) * 10 + sum(line.count(w) for w in words)
+        if score > best_score and line.strip():
+            best, best_score, offset = line, score, pos
+        pos += len(line) + 1
+    first = min((best.find(w) for w in words if w in best), default=0)
+    start = max(0, first - SNIPPET_CHARS // 3)
+    piece = best[start:start + SNIPPET_CHARS]
+    rx = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    piece = rx.sub(lambda m: MARK[0] + m.group(0) + MARK[1], piece)
+    sec = section_at(rec.sections, offset + first)
+    return ("…" if start else "") + piece + ("…" if start + SNIPPET_CHARS < len(best) else ""), \
+        (sec.path if sec else None)

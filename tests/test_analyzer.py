@@ -1,0 +1,268 @@
+import os
+import pickle
+import re
+import subprocess
+import sys
+from importlib import resources
+
+import pytest
+from whoosh import highlight
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.qparser import QueryParser
+
+from kb.search.analyzer import ChineseAnalyzer, load_user_dict, segmenter
+
+SAMPLE = (
+    "国务院关于印发《“十三五”国家战略性新兴产业发展规划》的通知（国发〔2016〕74号）"
+    "支持专精特新“小巨人”企业参与全国碳排放权交易市场，推进碳达峰、发展气候投融资，"
+    "２０２４年PM2.5浓度下降30%。  GB/T 1234-2020 Web"
+)
+FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
+def toks(text, mode, analyzer=None):
+    ana = analyzer or ChineseAnalyzer()
+    return [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in ana(text, positions=True, chars=True, mode=mode)
+    ]
+
+
+def texts(text, mode):
+    return [t[0] for t in toks(text, mode)]
+
+
+@pytest.mark.parametrize("mode", ["index", "query"])
+def test_offsets_are_slices_of_the_original(mode):
+    tokens = toks(SAMPLE, mode)
+    assert len(tokens) > 30
+    for text, _, start, end in tokens:
+        assert SAMPLE[start:end].translate(FOLD).lower() == text
+
+
+def test_digits_single_characters_and_latin_are_kept():
+    assert texts("国发〔2024〕5号", "query") == ["国发", "2024", "5", "号"]
+    words = texts(SAMPLE, "query")
+    for w in ["的", "74", "号", "2024", "年", "pm2.5", "30%", "gb", "t", "1234", "2020", "web"]:
+        assert w in words
+    # full-width digits folded; punctuation and whitespace dropped
+    assert "２０２４" not in words
+    assert not [w for w in words if not re.search(r"\w", w)]
+
+
+def test_positions_count_precise_words_and_skip_punctuation():
+    tokens = toks("国发〔2016〕74号，碳排放权交易", "query")
+    assert [(t, p) for t, p, _, _ in tokens] == [
+        ("国发", 0), ("2016", 1), ("74", 2), ("号", 3), ("碳排放权交易", 4)
+    ]
+
+
+def test_query_mode_is_precise_and_index_mode_adds_subwords():
+    query = texts(SAMPLE, "query")
+    index = toks(SAMPLE, "index")
+    precise = [t for t in index if t[0] in query]
+    assert [t[0] for t in precise] == query  # precise words come first, in order
+    assert [t[1] for t in precise] == list(range(len(query)))
+    subwords = {"碳排放权", "碳排放", "排放", "交易", "新兴产业", "战略"}
+    assert subwords <= {t[0] for t in index}
+    assert not subwords & set(query)
+    # each sub-word shares the position of the word it lies in
+    spans = {t[1]: (t[2], t[3]) for t in precise}
+    for text, pos, start, end in index:
+        s, e = spans[pos]
+        assert s <= start and end <= e, text
+
+
+def test_subwords_cover_jieba_search_mode():
+    text = "全国碳排放权交易市场建设，战略性新兴产业发展规划，中华人民共和国科学技术部"
+    jieba_search = {
+        w for w, _, _ in segmenter().tokenize(text, mode="search") if re.search(r"\w", w)
+    }
+    assert jieba_search <= set(texts(text, "index"))
+
+
+def test_auto_mode_follows_whoosh_and_fixed_modes_do_not():
+    auto = ChineseAnalyzer()
+    assert "碳排放权" in [t.text for t in auto("碳排放权交易", mode="index")]
+    assert [t.text for t in auto("碳排放权交易", mode="query")] == ["碳排放权交易"]
+    forced = ChineseAnalyzer("index")
+    assert "碳排放权" in [t.text for t in forced("碳排放权交易", mode="query")]
+    plain = ChineseAnalyzer("query")
+    assert [t.text for t in plain("碳排放权交易", mode="index")] == ["碳排放权交易"]
+    with pytest.raises(ValueError):
+        ChineseAnalyzer("search")
+
+
+def test_user_dictionary_words_stay_whole():
+    words = texts(SAMPLE, "query")
+    for w in ["专精特新", "小巨人", "碳达峰", "气候投融资", "碳排放权交易", "十三五", "国发"]:
+        assert w in words
+    # and do not swallow neighbours
+    assert texts("全国发展", "query") == ["全国", "发展"]
+    assert texts("新能源车辆", "query") == ["新能源", "车辆"]
+
+
+def _userdict_words():
+    path = resources.files("kb").joinpath("data/userdict.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def test_package_userdict_entries_are_whole_and_matchable():
+    words = _userdict_words()
+    assert len(words) >= 300 and len(set(words)) == len(words)
+    bad = [w for w in words if not re.fullmatch(r"[\u4e00-\u9fd5]+", w)]
+    assert bad == []  # 〔〕《》“” etc. never match in jieba
+    split = [w for w in words if texts(w, "query") != [w]]
+    assert split == []
+
+
+def test_load_user_dict(tmp_path):
+    word = "长治光伏走廊"
+    assert texts(word, "query") != [word]
+    f = tmp_path / "extra.txt"
+    f.write_text("# comment\n\n长治光伏走廊 50 nz\n", encoding="utf-8")
+    assert load_user_dict(f) == 1
+    assert load_user_dict(str(f)) == 0  # loaded once only
+    assert texts(word, "query") == [word]
+
+
+def _run(code, **env):
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, **env},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_env_userdict_threads_and_no_leak_into_global_jieba(tmp_path):
+    f = tmp_path / "env.txt"
+    f.write_text("晋东南氢能走廊 50 nz\n", encoding="utf-8")
+    code = """
+import threading, jieba
+from kb.search.analyzer import ChineseAnalyzer
+ana = ChineseAnalyzer()
+out = []
+def work():
+    out.append([t.text for t in ana("晋东南氢能走廊与专精特新", mode="query")])
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert len(out) == 8 and all(o == ["晋东南氢能走廊", "与", "专精特新"] for o in out), out
+assert jieba.lcut("专精特新") != ["专精特新"], "user dictionary leaked into jieba's global tokenizer"
+"""
+    proc = _run(code, KB_USERDICT=str(f))
+    assert proc.stderr == ""  # jieba's logging is silenced
+
+
+def test_pickle_round_trip():
+    for mode in ("auto", "index", "query"):
+        ana = ChineseAnalyzer(mode)
+        again = pickle.loads(pickle.dumps(ana))
+        assert again == ana
+        assert toks(SAMPLE, "index", again) == toks(SAMPLE, "index", ana)
+    schema = Schema(content=TEXT(analyzer=ChineseAnalyzer(), phrase=True))
+    blob = pickle.dumps(schema)
+    # re-created by import path in a fresh interpreter, as multiprocessing writers do
+    code = (
+        "import pickle, sys\n"
+        "schema = pickle.loads(sys.stdin.buffer.read())\n"
+        "print([t.text for t in schema['content'].analyzer('专精特新“小巨人”', mode='index')])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], input=blob, capture_output=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().strip() == "['专精特新', '专精', '小巨人', '巨人']"
+
+
+DOCS = {
+    "market": "全国碳排放权交易市场建设方案",
+    "register": "碳排放权登记管理规则（试行）",
+    "apart": "碳排放权的交易和电力市场",
+    "srdi": "关于支持专精特新“小巨人”企业高质量发展的通知",
+    "plan": "国务院关于印发“十三五”国家战略性新兴产业发展规划的通知（国发〔2016〕74号）",
+    "future": "国务院关于推动未来产业发展的意见（国发〔2024〕5号）",
+    "electric": "新能源汽车产业发展规划",
+}
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["retokenize", "stored-chars"])
+def index(request):
+    schema = Schema(
+        id=ID(stored=True),
+        content=TEXT(analyzer=ChineseAnalyzer(), stored=True, phrase=True, chars=request.param),
+    )
+    ix = RamStorage().create_index(schema)
+    with ix.writer() as w:
+        for key, text in DOCS.items():
+            w.add_document(id=key, content=text)
+    return ix
+
+
+def search(ix, q):
+    with ix.searcher() as s:
+        return sorted(hit["id"] for hit in s.search(QueryParser("content", ix.schema).parse(q), limit=None))
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ('"碳排放权交易"', ["market"]),
+        ('"全国碳排放权交易市场"', ["market"]),
+        ('"碳排放权交易市场"', ["market"]),
+        ("碳排放权", ["apart", "market", "register"]),
+        ("碳排放权 交易", ["apart", "market"]),
+        ("专精特新", ["srdi"]),
+        ("小巨人", ["srdi"]),
+        ("新能源汽车", ["electric"]),
+        ("新能源", ["electric"]),
+        ("国发", ["future", "plan"]),
+        ("2016", ["plan"]),
+        ("74", ["plan"]),
+        ("5", ["future"]),
+        ('"国发〔2016〕74号"', ["plan"]),
+        ('"国发2016"', ["plan"]),
+        ("国发〔2024〕5号", ["future"]),
+        ('"国发〔2024〕74号"', []),
+        ('"交易 碳排放权"', []),
+        ("碳排*", ["apart", "market", "register"]),
+    ],
+)
+def test_whoosh_queries(index, q, expected):
+    assert search(index, q) == expected
+
+
+def test_highlight_marks_the_right_characters(index):
+    with index.searcher() as s:
+        q = QueryParser("content", index.schema).parse("碳排放权")
+        results = s.search(q, limit=None)
+        results.fragmenter = highlight.WholeFragmenter()
+        got = {
+            hit["id"]: re.sub(r"<b [^>]*>(.*?)</b>", r"[\1]", hit.highlights("content"))
+            for hit in results
+        }
+    assert got == {
+        "market": "全国[碳排放权]交易市场建设方案",
+        "register": "[碳排放权]登记管理规则（试行）",
+        "apart": "[碳排放权]的交易和电力市场",
+    }
+
+
+@pytest.mark.parametrize(
+    "q, doc, expected",
+    [
+        ("74", "plan", "国务院关于印发“十三五”国家战略性新兴产业发展规划的通知（国发〔2016〕[74]号）"),
+        ("碳排放权 OR 排放", "market", "全国[碳排放权]交易市场建设方案"),  # overlap: longest wins
+        ("小巨人", "srdi", "关于支持专精特新“[小巨人]”企业高质量发展的通知"),
+    ],
+)
+def test_highlight_numbers_and_overlaps(index, q, doc, expected):
+    with index.searcher() as s:
+        results = s.search(QueryParser("content", index.schema).parse(q), limit=None)
+        results.fragmenter = highlight.WholeFragmenter()
+        hit = next(h for h in results if h["id"] == doc)
+        assert re.sub(r"<b [^>]*>(.*?)</b>", r"[\1]", hit.highlights("content")) == expected

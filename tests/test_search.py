@@ -1,0 +1,190 @@
+"""Full-text search on the sample corpus: ranking, phrases, numbers, filters, facets, incremental builds."""
+import json
+import shutil
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from kb import pipeline
+from kb.cli import main
+from kb.search import index as sindex
+from kb.search.query import search, split_filters
+
+from conftest import CORPUS
+
+# Relevance set: query -> the document that must rank first.
+RELEVANCE = [
+    ("专精特新 小巨人", "工信厅企业函〔2018〕381号"),
+    ("专精特新“小巨人”企业培育", "工信厅企业函〔2018〕381号"),
+    ("大中小企业融通发展", "工信部联企业〔2018〕248号"),
+    ("重大技术装备 进口税收", None),   # the 财关税 notice has no number: checked by title below
+    ("战略性国际科技创新合作 申报指南", "国科发资〔2018〕264号"),
+    ("绿色发展价格机制", "发改价格规〔2018〕943号"),
+    ("金融支持县域工业绿色发展", "工信部联节〔2018〕247号"),
+    ("山西 控制温室气体排放", "晋政发〔2017〕44号"),
+    ("气候投融资试点", "长政办发〔2024〕9号"),
+    ("山东 低碳发展工作方案", "鲁政发〔2017〕43号"),
+    ("鄂尔多斯 节能降碳", "鄂府发〔2018〕90号"),
+    ("工业固体废物资源综合利用评价", None),
+    ("绿色制造体系建设", None),
+]
+TITLES = {"重大技术装备 进口税收": "关于调整重大技术装备进口税收政策有关目录的通知",
+          "工业固体废物资源综合利用评价": "关于印发山东省工业固体废物资源综合利用评价管理实施细则的通知",
+          "绿色制造体系建设": "山西省绿色制造体系建设实施方案"}
+
+
+@pytest.fixture(scope="module")
+def idx(built):
+    return built[0]
+
+
+@pytest.mark.parametrize("query,number", RELEVANCE, ids=[q for q, _ in RELEVANCE])
+def test_relevance_first_hit(idx, query, number):
+    hits = search(idx, query)["hits"]
+    assert hits, query
+    if number:
+        assert hits[0]["doc_number"] == number
+    else:
+        assert hits[0]["title"] == TITLES[query]
+
+
+def test_phrase_finds_every_document_mentioning_it(idx, records):
+    want = {r.id for r in records if "碳排放权交易" in r.text}
+    got = {h["id"] for h in search(idx, '"碳排放权交易"', limit=None)["hits"]}
+    assert want and got == want
+
+
+def test_subwords_match_inside_longer_words(idx, records):
+    # 碳排放权 also finds documents that only say 碳排放权交易
+    got = {h["id"] for h in search(idx, "碳排放权", limit=None)["hits"]}
+    assert {r.id for r in records if "碳排放权" in r.text} <= got
+
+
+@pytest.mark.parametrize("ref", ["国科发资〔2018〕264号", "国科发资[2018]264号", "国科发资(2018)264 号", "国科发资2018年264号"])
+def test_number_query_goes_straight_to_the_document(idx, ref):
+    res = search(idx, ref)
+    assert res["mode"] == "number"
+    assert [h["doc_number"] for h in res["hits"]] == ["国科发资〔2018〕264号"]
+
+
+def test_cited_missing_number_names_its_citers(idx):
+    res = search(idx, "国发〔2016〕61号")
+    assert res["hits"] == [] and res["missing"] == "国发〔2016〕61号"
+    assert {c["id"] for c in res["cited_by"]} == {"001_d5620ddd8ce5e838", "002_7a7fb16a73060f53-09",
+                                                   "004_14c3424cd19a7137"}
+
+
+def test_partial_numbers(idx):
+    res = search(idx, "国发〔2016〕")
+    assert res["mode"] == "partial_number"
+    assert [m["doc_number"] for m in res["cited_numbers"]] == ["国发〔2016〕61号", "国发〔2016〕74号"]
+    res = search(idx, "工信部联")
+    assert [m["doc_number"] for m in res["numbers"]] == ["工信部联企业〔2018〕248号", "工信部联节〔2018〕247号"]
+
+
+def test_and_then_or_fallback(idx):
+    res = search(idx, "专精特新 鄂尔多斯")
+    assert res.get("fallback") == "or" and res["total"] >= 2
+
+
+def test_snippet_has_highlight_and_heading_path(idx):
+    hit = search(idx, "专精特新 小巨人")["hits"][0]
+    assert "«专精特新»" in hit["snippet"]
+    assert hit["section"] == ["工作目标"]
+
+
+def test_filters_as_options_and_syntax(idx):
+    a = {h["id"] for h in search(idx, "企业", issuer="科技部")["hits"]}
+    b = {h["id"] for h in search(idx, "企业 issuer:科学技术部")["hits"]}
+    assert a == b == {"002_7a7fb16a73060f53-05"}
+    assert {h["doc_number"] for h in search(idx, "低碳", region="山西")["hits"]} >= {"晋政发〔2017〕44号"}
+    assert all(h["category"] == "项目申报" for h in search(idx, "申报", category="项目申报")["hits"])
+    assert {h["date"][:4] for h in search(idx, "发展", year=2017, limit=None)["hits"]} == {"2017"}
+    assert {h["id"] for h in search(idx, "发展", doc_type="意见", limit=None)["hits"]} == {"002_7a7fb16a73060f53-06"}
+
+
+def test_issuer_alias_filter(idx):
+    hits = search(idx, "发展", issuer="发改委", limit=None)["hits"]
+    assert {h["doc_number"] for h in hits} == {"发改价格规〔2018〕943号", "工信部联企业〔2018〕248号", None}
+
+
+def test_open_and_status_filters(idx):
+    from datetime import date
+    open_ids = {h["id"] for h in search(idx, "", open_only=True, today=date(2018, 12, 1), limit=None)["hits"]}
+    assert {"002_7a7fb16a73060f53-02", "002_7a7fb16a73060f53-05"} <= open_ids
+    late = {h["id"] for h in search(idx, "", open_only=True, today=date(2026, 11, 21), limit=None)["hits"]}
+    assert "002_7a7fb16a73060f53-02" not in late
+    expired = {h["id"] for h in search(idx, "", status="expired", today=date(2026, 11, 21), limit=None)["hits"]}
+    assert expired == {"002_7a7fb16a73060f53-04"}
+    in_force = {h["id"] for h in search(idx, "", status="in_force", today=date(2018, 12, 1), limit=None)["hits"]}
+    assert "002_7a7fb16a73060f53-04" in in_force
+
+
+def test_sort_by_date(idx):
+    dates = [h["date"] for h in search(idx, "发展", sort="date", limit=None)["hits"] if h["date"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_facets(idx):
+    f = search(idx, "", facets=True, limit=None)["facets"]
+    assert f["category"] == {"政策文件": 4, "绿色制造": 4, "项目申报": 1}
+    assert f["issuer"]["工业和信息化部"] == 3
+    assert f["region"]["山西省"] == 3
+    assert None not in f["issuer"]
+
+
+def test_split_filters():
+    assert split_filters('碳达峰 issuer:工信部 year:2018 "碳排放权交易"') == (
+        '碳达峰 "碳排放权交易"', {"issuer": "工信部", "year": "2018"})
+
+
+def test_cli_search_json_and_text(idx):
+    r = CliRunner().invoke(main, ["search", "专精特新", "小巨人", "--index", str(idx), "--json"])
+    hits = json.loads(r.output)
+    assert hits[0]["doc_number"] == "工信厅企业函〔2018〕381号"
+    assert {"id", "title", "doc_number", "score", "snippet", "section"} <= set(hits[0])
+    r = CliRunner().invoke(main, ["search", "工信部联节(2018)247号", "--index", str(idx)])
+    assert r.exit_code == 0 and "关于推进金融支持县域工业绿色发展工作的通知" in r.output
+    r = CliRunner().invoke(main, ["search", "发展", "--facets", "--index", str(idx)])
+    assert "category:" in r.output
+    r = CliRunner().invoke(main, ["search", "国发〔2016〕74号", "--index", str(idx)])
+    assert r.exit_code == 1 and "not in the knowledge base" in r.output
+
+
+def test_incremental_build(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    idx = tmp_path / "idx"
+    first = pipeline.build(corpus, idx)
+    assert first.changed == 5
+    again = pipeline.build(corpus, idx)
+    assert again.changed == 0 and again.documents == 13
+    # change one file, remove another
+    p = corpus / "003_f3d4360a175c3323.txt"
+    p.write_text(p.read_text(encoding="utf-8").replace("气候投融资试点", "气候投融资先行区"), encoding="utf-8")
+    (corpus / "000_067a29e1cfddf497.txt").unlink()
+    third = pipeline.build(corpus, idx)
+    assert (third.changed, third.removed, third.documents) == (1, 1, 12)
+    assert search(idx, "气候投融资先行区")["hits"][0]["doc_number"] == "长政办发〔2024〕9号"
+    assert all(h["id"] != "000_067a29e1cfddf497" for h in search(idx, "碳汇交易", limit=None)["hits"])
+    assert len(list(idx.glob("search-*"))) <= 2
+
+
+def test_search_during_a_swap_still_answers(tmp_path):
+    idx = tmp_path / "idx"
+    pipeline.build(CORPUS, idx)
+    errors, answers = [], []
+
+    def searcher():
+        for _ in range(30):
+            try:
+                answers.append(search(idx, "专精特新")["total"])
+            except Exception as e:      # noqa: BLE001 - any failure is the finding
+                errors.append(e)
+    t = threading.Thread(target=searcher)
+    t.start()
+    for _ in range(3):
+        pipeline.build(CORPUS, idx, full=True)
+    t.join()
+    assert not errors and all(a == answers[0] for a in answers)
