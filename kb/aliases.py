@@ -7,7 +7,8 @@
 
 Bodies are resolved by, in order: the exact table; a leading 中华人民共和国;
 place patterns (山西省发改委 -> 山西省发展和改革委员会); sub-units
-(工信部办公厅 -> 工业和信息化部办公厅). Lookups ignore whitespace and Latin case.
+(工信部办公厅 -> 工业和信息化部办公厅). Lookups ignore whitespace and Latin case,
+and read ASCII parentheses as full-width ones.
 """
 
 from __future__ import annotations
@@ -26,8 +27,13 @@ def _norm(s: str) -> str:
     return _SPACE.sub("", s)
 
 
+_HALF_PARENS = str.maketrans("()", "（）")
+
+
 def _key(s: str) -> str:
-    return _norm(s).casefold()
+    # ASCII parentheses look up as full-width ones, so aliases never need them
+    # (they would be grouping syntax once expand() output reaches a query parser).
+    return _norm(s).translate(_HALF_PARENS).casefold()
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +70,7 @@ def canonical_body(name: str) -> str:
 @lru_cache(maxsize=4096)
 def _body(name: str) -> str | None:
     d = _data()
-    hit = d["body_index"].get(name.casefold())
+    hit = d["body_index"].get(_key(name))
     if hit:
         return hit
     for prefix in d["body_prefixes"]:
@@ -87,7 +93,7 @@ def _body(name: str) -> str | None:
 def canonical_term(term: str) -> str:
     """Canonical form of a policy term, or the term without whitespace."""
     t = _norm(term)
-    return _data()["term_index"].get(t.casefold(), t)
+    return _data()["term_index"].get(_key(t), t)
 
 
 def _body_aliases(canon: str) -> list[str]:
@@ -112,7 +118,7 @@ def expand(term: str) -> list[str]:
     out = [t]
     body = _body(t) or t  # a canonical place name is not in any table
     out += [body, *_body_aliases(body)]
-    canon = _data()["term_index"].get(t.casefold())
+    canon = _data()["term_index"].get(_key(t))
     if canon:
         out += [canon, *_data()["terms"][canon]]
     return list(dict.fromkeys(out))

@@ -73,6 +73,7 @@ def test_former_bodies_stay_separate():
         ("双碳", "碳达峰碳中和"),
         ("专精特新小巨人", "专精特新“小巨人”企业"),
         ("首台套", "首台（套）重大技术装备"),
+        ("首台(套)", "首台（套）重大技术装备"),
         ("ppp", "政府和社会资本合作"),
         ("新能源汽车", "新能源汽车"),
         ("中小企业", "中小企业"),
@@ -116,6 +117,12 @@ def test_table_is_consistent():
                 assert got == canon, (name, got, canon)
     for alias_suffix, canon_suffix in data["place_patterns"]:
         assert canonical_body("长治市" + alias_suffix) == "长治市" + canon_suffix
+
+
+def test_expand_output_is_safe_for_a_query_parser():
+    data = json.loads(resources.files("kb").joinpath("data/aliases.json").read_text("utf-8"))
+    names = [n for t in ("bodies", "terms") for c, a in data[t].items() for n in (c, *a)]
+    assert [n for n in names if set(n) & set('()"*?:^~[]{}') or n.upper() in ("AND", "OR", "NOT")] == []
 
 
 def test_duplicate_alias_is_rejected():

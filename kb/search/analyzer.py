@@ -199,15 +199,15 @@ class SubwordFilter(Filter):
     def __call__(self, tokens):
         freq = segmenter().FREQ
         for t in tokens:
-            text = t.text  # before yielding: later filters change t in place
+            # Read before yielding: later filters change t in place.
+            text, chars = t.text, t.chars
+            base = t.startchar if chars else 0
             yield t
             n = len(text)
             if n < 3 or n > self.maxlen or not (self.always or t.mode == "index"):
                 continue
             if not _HAN.search(text):
                 continue
-            chars = t.chars
-            base = t.startchar if chars else 0
             seen = set()
             for i in range(n - 1):
                 # FREQ holds every prefix of every word (0 if not a word itself),
