@@ -84,23 +84,24 @@ def drop_running_lines(lines: list[str]) -> list[str]:
     min_count = rules.get("clean", "repeat_min")
     max_len = rules.get("clean", "repeat_max_len")
     contact = re.compile(rules.get("clean", "contact"), re.I)
-    counts = Counter(_key(l) for l in lines if l.strip())
+    keys = [_key(l) for l in lines]
+    counts = Counter(k for k in keys if k)
     running = set()
     for key, n in counts.items():
         if n < min_count or len(key) > max_len or key[-1] in "。；！？":
             continue
-        sample = next(l for l in lines if _key(l) == key)
+        sample = lines[keys.index(key)]
         if _is_heading_like(sample):
             continue
-        if contact.search(key) or _mostly_at_gaps(lines, key):
+        if contact.search(key) or _mostly_at_gaps(lines, keys, key):
             running.add(key)
-    return [l for l in lines if _key(l) not in running]
+    return [l for l, k in zip(lines, keys) if k not in running]
 
 
-def _mostly_at_gaps(lines: list[str], key: str) -> bool:
+def _mostly_at_gaps(lines: list[str], keys: list[str], key: str) -> bool:
     at_gap = total = 0
-    for i, l in enumerate(lines):
-        if _key(l) != key:
+    for i, k in enumerate(keys):
+        if k != key:
             continue
         total += 1
         before = lines[max(0, i - 3):i]
@@ -182,6 +183,7 @@ def reflow(lines: list[str]) -> list[str]:
     """
     min_len = rules.get("clean", "reflow_min_len")
     toc = rules.rx("compilation", "toc_line")
+    lines = list(lines)
     out: list[str] = []
     i = 0
     while i < len(lines):
@@ -204,7 +206,7 @@ def reflow(lines: list[str]) -> list[str]:
             )
         )
         if joinable:
-            lines = lines[:j] + [s + n] + lines[j + 1:]
+            lines[j] = s + n          # (lines is our own copy; in place keeps this linear)
             i = j
             continue
         out.append(line)

@@ -16,12 +16,17 @@ _CJK = r"\u3400-\u9fff"
 
 @lru_cache(maxsize=None)
 def _rx() -> re.Pattern:
+    """The part after the 机关代字: 〔年份〕序号号 or 年份年序号号.  The prefix is read backwards
+    from where this matches, which is far faster than a regex that starts at every character."""
     o, c = rules.get("numbers", "open_brackets"), rules.get("numbers", "close_brackets")
-    n = rules.get("numbers", "prefix_max")
     return re.compile(
-        rf"(?P<prefix>[{_CJK}]{{1,{n}}})\s*"
-        rf"(?:[{o}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{c}]|(?P<year2>(?:19|20)\d{{2}})\s*年)\s*"
+        rf"\s*(?:[{o}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{c}]|(?P<year2>(?:19|20)\d{{2}})\s*年)\s*"
         rf"(?P<di>第?)\s*(?P<num>\d{{1,5}})\s*号")
+
+
+@lru_cache(maxsize=None)
+def _prefix_rx() -> re.Pattern:
+    return re.compile(rf"[{_CJK}]{{1,{rules.get('numbers', 'prefix_max')}}}$")
 
 
 @dataclass
@@ -49,15 +54,20 @@ def _clean_prefix(prefix: str) -> str:
 
 def find_numbers(text: str) -> list[DocNumber]:
     out = []
+    prev_end = 0
     for m in _rx().finditer(text):
-        prefix = _clean_prefix(m.group("prefix"))
+        head = _prefix_rx().search(text, max(prev_end, m.start() - rules.get("numbers", "prefix_max")), m.start())
+        prev_end = m.end()
+        if not head:
+            continue
+        prefix = _clean_prefix(head.group(0))
         year = m.group("year") or m.group("year2")
         # "2018年第26号公告" has no 机关代字: an announcement number, not a 发文字号
         if not prefix or prefix.endswith(("年", "第")) or prefix in rules.get("numbers", "prefix_strip"):
             continue
-        if m.group("year2") and m.group("di"):     # 2012年第83号 is an announcement's number
+        if m.group("year2") and m.group("di"):
             continue
-        start = m.start("prefix") + (len(m.group("prefix")) - len(prefix))
+        start = head.start() + (len(head.group(0)) - len(prefix))
         out.append(DocNumber(f"{prefix}〔{year}〕{int(m.group('num'))}号", text[start:m.end()], start, m.end()))
     return out
 
