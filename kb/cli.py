@@ -271,5 +271,25 @@ def eval_(gold, index_dir, as_json):
         click.echo(f"  FAIL {f['source']} {f['field']}: expected {f['expected']!r}, got {f['got']!r} {f['detail']}")
 
 
+# Commands of other features live in their own modules (kb/cli_<feature>.py), each exposing
+# COMMANDS: a list of click commands built with the helpers above.
+FEATURE_MODULES = ("kb.cli_consult", "kb.cli_newsletter", "kb.cli_site")
+
+
+def _register_features() -> None:
+    import importlib
+    for name in FEATURE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register_features()
+
 if __name__ == "__main__":
     main()
