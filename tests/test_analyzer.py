@@ -266,3 +266,35 @@ def test_highlight_numbers_and_overlaps(index, q, doc, expected):
         results.fragmenter = highlight.WholeFragmenter()
         hit = next(h for h in results if h["id"] == doc)
         assert re.sub(r"<b [^>]*>(.*?)</b>", r"[\1]", hit.highlights("content")) == expected
+
+
+def test_fast_segmenter_gives_jiebas_tokens():
+    """jieba-next is used for speed only because it segments exactly like jieba (user dictionary included)."""
+    import glob
+    import logging
+
+    import jieba
+    import pytest
+
+    from kb.clean import clean
+    from kb.search import analyzer as A
+
+    if A.SEGMENTER == "jieba":
+        pytest.skip("jieba-next is not installed on this platform: jieba itself is used")
+    reference = jieba.Tokenizer()
+    jieba.setLogLevel(logging.WARNING)
+    reference.initialize()
+    from importlib import resources
+    for line in resources.files("kb").joinpath("data/userdict.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, freq, tag = A._USERDICT_LINE.match(line).groups()
+            if freq is not None and int(freq) == 0:
+                reference.FREQ[word] = 0
+            else:
+                reference.add_word(word, freq, tag)
+    fast = A.segmenter()
+    root = __import__("pathlib").Path(__file__).resolve().parent.parent / "corpus"
+    text = "\n".join(clean(open(f, encoding="utf-8").read()) for f in sorted(glob.glob(str(root / "*"))))
+    for mode in ("default", "search"):
+        assert list(fast.tokenize(text, mode=mode)) == list(reference.tokenize(text, mode=mode))
