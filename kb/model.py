@@ -86,6 +86,8 @@ class Record:
     deadlines: list[Deadline] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     responsible_units: list[dict] = field(default_factory=list)  # {"role": "牵头单位", "name": ...}
+    support: list[dict] = field(default_factory=list)     # what it pays or grants (kb.extract.support)
+    conditions: list[dict] = field(default_factory=list)  # eligibility conditions (kb.extract.support)
     doc_type: str | None = None
     region: dict | None = None     # {"province": ..., "city": ..., "county": ...}
     info: dict = field(default_factory=dict)      # the page's info table, label -> value

@@ -9,7 +9,6 @@ import hashlib
 import multiprocessing
 import os
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -24,12 +23,6 @@ from kb.read import list_corpus, read_document
 from kb.split import split
 
 PARALLEL_MIN = 64   # below this many files, one process is faster than starting a pool
-# Fields counted in the build summary ("fields found").
-SUMMARY_FIELDS = ("title", "doc_number", "issuers", "date", "published", "recipients", "category",
-                  "links", "cites", "repeals", "effective_from", "effective_until", "deadlines",
-                  "targets", "responsible_units", "doc_type", "region")
-
-
 @dataclass
 class BuildReport:
     corpus: str
@@ -108,7 +101,7 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
     paths = list_corpus(corpus)
     report = BuildReport(corpus=str(corpus), index=str(index_dir), files=len(paths))
     hashes = {_source(p, corpus): _sha256(p) for p in paths}
-    prev = {} if full or search_index.current(index_dir) is None else store.previous_files(index_dir)
+    prev = {} if full or not _reusable(index_dir) else store.previous_files(index_dir)
     unchanged = {s for s, h in hashes.items() if h and prev.get(s, {}).get("sha256") == h}
     removed = set(prev) - set(hashes)
     todo = [p for p in paths if _source(p, corpus) not in unchanged]
@@ -116,26 +109,42 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
     if prev and not todo and not removed:
         return _unchanged(report, index_dir, start)
 
-    files = [dict(prev[s], source=s) for s in sorted(unchanged)]
-    records = store.records_of(index_dir, unchanged - {s for s in unchanged if prev[s]["error"]}) if unchanged else []
-    for info, recs in _map(todo, corpus, workers):
-        files.append(info)
-        records.extend(recs)
-        if progress:
-            progress(info, len(records))
-    files.sort(key=lambda f: f["source"])
-    records.sort(key=lambda r: r.id)
-    report.failed = [{"source": f["source"], "reason": f["error"]} for f in files if f["error"]]
-    report.documents = len(records)
-    report.fields = _field_counts(records)
-    meta = {"corpus": str(corpus), "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "fields": report.fields}
-    # the search index first: the SQLite swap at the end is what makes the build visible
     incremental = bool(prev)
-    search_index.write(index_dir, records, changed_sources={_source(p, corpus) for p in todo} if incremental else None,
-                       removed_sources=removed, procs=_workers(workers, len(records)))
-    store.write(index_dir, records, files, meta)
+    gone = {_source(p, corpus) for p in todo} | removed if incremental else set()
+    # the search index is committed first: the SQLite swap at the end makes the build visible
+    idx = search_index.IndexWriter(index_dir, incremental=incremental,
+                                   procs=1 if incremental else _workers(workers, len(todo)))
+    db = store.StoreWriter(index_dir, incremental=incremental)
+    try:
+        idx.remove_sources(gone)
+        db.remove_sources(gone)
+        documents = 0
+        for info, recs in _map(todo, corpus, workers):
+            db.add_file(info)
+            db.add(recs)
+            idx.add(recs)
+            documents += len(recs)
+            if progress:
+                progress(info, documents)
+        report.documents, report.failed, report.fields = db.summary()
+        idx.commit()
+        db.commit({"corpus": str(corpus), "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "fields": report.fields})
+    except BaseException:
+        db.abort()
+        idx.abort()
+        raise
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _reusable(index_dir) -> bool:
+    """A previous knowledge base an incremental build can start from (same schema, index present)."""
+    if search_index.current(index_dir) is None or not store.db_path(index_dir).exists():
+        return False
+    try:
+        return store.meta(index_dir).get("schema_version") == store.SCHEMA_VERSION
+    except Exception:                      # a damaged database: rebuild it all
+        return False
 
 
 def _unchanged(report: BuildReport, index_dir, start: float) -> BuildReport:
@@ -162,12 +171,3 @@ def _map(paths: list[Path], corpus: Path, workers: int | None):
         return
     with multiprocessing.get_context("fork").Pool(n) as pool:
         yield from pool.imap(_process_star, [(p, corpus) for p in paths], chunksize=8)
-
-
-def _field_counts(records: list[Record]) -> dict[str, int]:
-    counts = Counter()
-    for r in records:
-        for f in SUMMARY_FIELDS:
-            if getattr(r, f):
-                counts[f] += 1
-    return {f: counts.get(f, 0) for f in SUMMARY_FIELDS}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -15,7 +16,7 @@ from kb.errors import NoIndex
 from kb.model import Record
 
 DB_NAME = "kb.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -28,6 +29,7 @@ CREATE TABLE documents (
   province TEXT, city TEXT, county TEXT, text TEXT, record TEXT
 );
 CREATE INDEX documents_number ON documents(doc_number);
+CREATE INDEX documents_source ON documents(source);
 CREATE TABLE issuers (doc_id TEXT, position INTEGER, name TEXT);
 CREATE TABLE deadlines (doc_id TEXT, position INTEGER, date TEXT, time TEXT, opens TEXT,
   recurring TEXT, month INTEGER, day INTEGER, text TEXT);
@@ -38,6 +40,10 @@ CREATE INDEX citations_number ON citations(number);
 CREATE TABLE responsible_units (doc_id TEXT, role TEXT, name TEXT);
 CREATE TABLE sections (doc_id TEXT, id TEXT, level INTEGER, number TEXT, heading TEXT, path TEXT,
   start INTEGER, "end" INTEGER);
+CREATE TABLE support (doc_id TEXT, position INTEGER, kind TEXT, amount REAL, amount_max REAL, unit TEXT,
+  ratio REAL, ratio_max REAL, cap REAL, object TEXT, text TEXT);
+CREATE TABLE conditions (doc_id TEXT, position INTEGER, kind TEXT, min NUMERIC, max NUMERIC, value TEXT, unit TEXT,
+  subject TEXT, applicant INTEGER, section TEXT, text TEXT);
 """
 
 
@@ -45,51 +51,142 @@ def db_path(index_dir: str | os.PathLike) -> Path:
     return Path(index_dir) / DB_NAME
 
 
+class StoreWriter:
+    """Writes a knowledge base into a temporary copy and swaps it in on commit.
+
+    An incremental build starts from a copy of the current database and replaces the rows of
+    changed and removed files; records are inserted as they arrive, so a build never holds the
+    whole corpus in memory.
+    """
+
+    def __init__(self, index_dir: str | os.PathLike, incremental: bool = False):
+        self.final = db_path(index_dir)
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.final.with_name(self.final.name + f".tmp-{os.getpid()}")
+        if self.tmp.exists():
+            self.tmp.unlink()
+        if incremental and self.final.exists():
+            shutil.copyfile(self.final, self.tmp)
+            self.db = sqlite3.connect(self.tmp)
+        else:
+            self.db = sqlite3.connect(self.tmp)
+            self.db.executescript(SCHEMA)
+        self.db.execute("PRAGMA synchronous = OFF")      # the swap, not fsync, makes the build atomic
+        self.db.execute("PRAGMA journal_mode = OFF")
+
+    def remove_sources(self, sources) -> None:
+        sources = sorted(sources)
+        if not sources:
+            return
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS gone (id TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM gone")
+        for chunk in _chunks(sources, 500):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"INSERT OR IGNORE INTO gone SELECT id FROM documents WHERE source IN ({marks})", chunk)
+            self.db.execute(f"DELETE FROM files WHERE source IN ({marks})", chunk)
+        for table in DOC_TABLES:
+            self.db.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT id FROM gone)")
+        self.db.execute("DELETE FROM documents WHERE id IN (SELECT id FROM gone)")
+
+    def add_file(self, info: dict) -> None:
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (:source, :sha256, :documents, :error)", info)
+
+    def add(self, records: list[Record]) -> None:
+        for r in records:
+            _insert(self.db, r)
+
+    def summary(self) -> tuple[int, list[dict], dict[str, int]]:
+        """(documents, failed files, documents having each field) of what is written so far."""
+        q = lambda sql: self.db.execute(sql).fetchone()[0]
+        docs = q("SELECT count(*) FROM documents")
+        failed = [{"source": s, "reason": e} for s, e in
+                  self.db.execute("SELECT source, error FROM files WHERE error IS NOT NULL ORDER BY source")]
+        fields = {}
+        for name, sql in FIELD_SQL.items():
+            fields[name] = q(sql)
+        return docs, failed, fields
+
+    def commit(self, meta: dict) -> Path:
+        self.db.execute("DELETE FROM meta")
+        self.db.executemany("INSERT INTO meta VALUES (?, ?)",
+                            [(k, _j(v)) for k, v in {**meta, "schema_version": SCHEMA_VERSION}.items()])
+        self.db.commit()
+        self.db.close()
+        os.replace(self.tmp, self.final)
+        return self.final
+
+    def abort(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            if self.tmp.exists():
+                self.tmp.unlink()
+
+
+DOC_TABLES = ("issuers", "deadlines", "targets", "citations", "responsible_units", "sections", "support", "conditions")
+_HAS = "SELECT count(*) FROM documents WHERE {0} IS NOT NULL AND {0} NOT IN ('', '[]')"
+_IN = "SELECT count(DISTINCT doc_id) FROM {0}"
+FIELD_SQL = {
+    "title": _HAS.format("title"), "doc_number": _HAS.format("doc_number"), "issuers": _HAS.format("issuers"),
+    "date": _HAS.format("date"), "published": _HAS.format("published"), "recipients": _HAS.format("recipients"),
+    "category": _HAS.format("category"), "links": _HAS.format("links"),
+    "cites": _IN.format("citations WHERE kind = 'cites'"), "repeals": _IN.format("citations WHERE kind = 'repeals'"),
+    "effective_from": _HAS.format("effective_from"), "effective_until": _HAS.format("effective_until"),
+    "deadlines": _IN.format("deadlines"), "targets": _IN.format("targets"),
+    "responsible_units": _IN.format("responsible_units"), "doc_type": _HAS.format("doc_type"),
+    "region": _HAS.format("province"), "support": _IN.format("support"), "conditions": _IN.format("conditions"),
+}
+
+
+def _chunks(items: list, n: int):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
 def write(index_dir: str | os.PathLike, records: list[Record], files: list[dict], meta: dict) -> Path:
-    """Write a complete knowledge base to a temporary file, then swap it in atomically."""
-    final = db_path(index_dir)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(final.name + f".tmp-{os.getpid()}")
-    if tmp.exists():
-        tmp.unlink()
+    """Write a complete knowledge base at once (tests and small tools)."""
+    w = StoreWriter(index_dir)
     try:
-        with closing(sqlite3.connect(tmp)) as db:
-            db.executescript(SCHEMA)
-            _fill(db, records, files, {**meta, "schema_version": SCHEMA_VERSION})
-            db.commit()
-        os.replace(tmp, final)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return final
+        for f in files:
+            w.add_file(f)
+        w.add(records)
+        return w.commit(meta)
+    except BaseException:
+        w.abort()
+        raise
 
 
-def _fill(db: sqlite3.Connection, records: list[Record], files: list[dict], meta: dict) -> None:
-    db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
-    db.executemany("INSERT INTO files VALUES (:source, :sha256, :documents, :error)", files)
-    for r in records:
-        d = r.to_dict()
-        region = r.region or {}
-        news = r.newsletter or {}
-        db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (r.id, r.source, r.title, r.doc_number, r.doc_number_raw, r.registration_number,
-             _j(r.issuers), r.date, r.published, r.recipients, r.category, news.get("publisher"),
-             news.get("issue"), _j(r.links), r.effective_from, r.effective_until, r.doc_type,
-             region.get("province"), region.get("city"), region.get("county"), r.text, _j(d)))
-        db.executemany("INSERT INTO issuers VALUES (?,?,?)", [(r.id, i, n) for i, n in enumerate(r.issuers)])
-        db.executemany("INSERT INTO deadlines VALUES (?,?,?,?,?,?,?,?,?)",
-                       [(r.id, i, x.date, x.time, x.opens, x.recurring, x.month, x.day, x.text)
-                        for i, x in enumerate(r.deadlines)])
-        db.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)",
-                       [(r.id, i, x.year, x.indicator, x.direction, x.value, x.unit, x.baseline_year, x.text)
-                        for i, x in enumerate(r.targets)])
-        db.executemany("INSERT INTO citations VALUES (?,?,?)",
-                       [(r.id, n, "cites") for n in r.cites] + [(r.id, n, "repeals") for n in r.repeals])
-        db.executemany("INSERT INTO responsible_units VALUES (?,?,?)",
-                       [(r.id, u["role"], u["name"]) for u in r.responsible_units])
-        db.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
-                       [(r.id, s.id, s.level, s.number, s.heading, _j(s.path), s.start, s.end) for s in r.sections])
+def _insert(db: sqlite3.Connection, r: Record) -> None:
+    """One record: its row (the record as JSON, without the text kept in its own column) and side tables."""
+    d = r.to_dict()
+    d.pop("text", None)
+    region = r.region or {}
+    news = r.newsletter or {}
+    db.execute(
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (r.id, r.source, r.title, r.doc_number, r.doc_number_raw, r.registration_number,
+         _j(r.issuers), r.date, r.published, r.recipients, r.category, news.get("publisher"),
+         news.get("issue"), _j(r.links), r.effective_from, r.effective_until, r.doc_type,
+         region.get("province"), region.get("city"), region.get("county"), r.text, _j(d)))
+    db.executemany("INSERT INTO issuers VALUES (?,?,?)", [(r.id, i, n) for i, n in enumerate(r.issuers)])
+    db.executemany("INSERT INTO deadlines VALUES (?,?,?,?,?,?,?,?,?)",
+                   [(r.id, i, x.date, x.time, x.opens, x.recurring, x.month, x.day, x.text)
+                    for i, x in enumerate(r.deadlines)])
+    db.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)",
+                   [(r.id, i, x.year, x.indicator, x.direction, x.value, x.unit, x.baseline_year, x.text)
+                    for i, x in enumerate(r.targets)])
+    db.executemany("INSERT INTO citations VALUES (?,?,?)",
+                   [(r.id, n, "cites") for n in r.cites] + [(r.id, n, "repeals") for n in r.repeals])
+    db.executemany("INSERT INTO responsible_units VALUES (?,?,?)",
+                   [(r.id, u["role"], u["name"]) for u in r.responsible_units])
+    db.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
+                   [(r.id, s.id, s.level, s.number, s.heading, _j(s.path), s.start, s.end) for s in r.sections])
+    db.executemany("INSERT INTO support VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                   [(r.id, i, x["kind"], x["amount"], x["amount_max"], x["unit"], x["ratio"], x["ratio_max"],
+                     x["cap"], x["object"], x["text"]) for i, x in enumerate(r.support)])
+    db.executemany("INSERT INTO conditions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                   [(r.id, i, x["kind"], x["min"], x["max"], x["value"], x["unit"], x.get("subject"),
+                     int(x.get("applicant", True)), _j(x["section"]), x["text"]) for i, x in enumerate(r.conditions)])
 
 
 def _j(v) -> str:
@@ -105,22 +202,25 @@ def connect(index_dir: str | os.PathLike) -> sqlite3.Connection:
     return db
 
 
+def _record(row) -> Record:
+    return Record.from_dict({**json.loads(row["record"]), "text": row["text"]})
+
+
 def load_records(index_dir: str | os.PathLike) -> list[Record]:
     with closing(connect(index_dir)) as db:
-        return [Record.from_dict(json.loads(row["record"]))
-                for row in db.execute("SELECT record FROM documents ORDER BY id")]
+        return [_record(row) for row in db.execute("SELECT record, text FROM documents ORDER BY id")]
 
 
 def get(index_dir: str | os.PathLike, record_id: str) -> Record | None:
     with closing(connect(index_dir)) as db:
-        row = db.execute("SELECT record FROM documents WHERE id = ?", (record_id,)).fetchone()
-        return Record.from_dict(json.loads(row["record"])) if row else None
+        row = db.execute("SELECT record, text FROM documents WHERE id = ?", (record_id,)).fetchone()
+        return _record(row) if row else None
 
 
 def by_number(index_dir: str | os.PathLike, number: str) -> list[Record]:
     with closing(connect(index_dir)) as db:
-        rows = db.execute("SELECT record FROM documents WHERE doc_number = ? ORDER BY id", (number,))
-        return [Record.from_dict(json.loads(r["record"])) for r in rows]
+        rows = db.execute("SELECT record, text FROM documents WHERE doc_number = ? ORDER BY id", (number,))
+        return [_record(r) for r in rows]
 
 
 def numbers_like(index_dir: str | os.PathLike, prefix: str) -> list[tuple[str, str, str]]:
@@ -154,8 +254,8 @@ def get_many(index_dir: str | os.PathLike, ids: list[str]) -> dict[str, Record]:
         return {}
     with closing(connect(index_dir)) as db:
         marks = ",".join("?" * len(ids))
-        rows = db.execute(f"SELECT id, record FROM documents WHERE id IN ({marks})", ids)
-        return {r["id"]: Record.from_dict(json.loads(r["record"])) for r in rows}
+        rows = db.execute(f"SELECT id, record, text FROM documents WHERE id IN ({marks})", ids)
+        return {r["id"]: _record(r) for r in rows}
 
 
 def repealed_numbers(index_dir: str | os.PathLike) -> list[str]:
@@ -179,8 +279,8 @@ def records_of(index_dir: str | os.PathLike, sources: set[str]) -> list[Record]:
         return []
     with closing(connect(index_dir)) as db:
         marks = ",".join("?" * len(sources))
-        rows = db.execute(f"SELECT record FROM documents WHERE source IN ({marks}) ORDER BY id", sorted(sources))
-        return [Record.from_dict(json.loads(r["record"])) for r in rows]
+        rows = db.execute(f"SELECT record, text FROM documents WHERE source IN ({marks}) ORDER BY id", sorted(sources))
+        return [_record(r) for r in rows]
 
 
 def cited_numbers_like(index_dir: str | os.PathLike, prefix: str) -> list[tuple[str, int]]:

@@ -6,6 +6,7 @@ import re
 from kb import regions
 from kb.extract import bodies, dates, infotable, numbers, titles
 from kb.extract.deadlines import deadlines
+from kb.extract.support import conditions, support
 from kb.extract.targets import targets
 from kb.model import Part, Record
 from kb.structure import parse_sections
@@ -57,6 +58,8 @@ def extract(part: Part, source: str, record_id: str) -> Record:
     if rec.region:
         ev["region"] = rec.region.get("matched")
     rec.sections = parse_sections(text)
+    rec.support = support(text)
+    rec.conditions = conditions(text, rec.sections)
     _apply_info_table(rec, info)
     rec.evidence = {k: v for k, v in ev.items() if v}
     return rec

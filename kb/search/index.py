@@ -93,44 +93,55 @@ def _link_copy(src: Path, dst: Path) -> None:
                 shutil.copy2(f, dst / f.name)
 
 
-def write(index_dir: str | os.PathLike, records: list[Record], changed_sources: set[str] | None = None,
-          removed_sources: set[str] = frozenset(), procs: int = 1) -> Path:
-    """Write a new generation holding ``records``.
+class IndexWriter:
+    """Writes a new index generation; ``commit`` points search.current at it.
 
-    With ``changed_sources`` (incremental build), start from the current generation, drop the
-    documents of changed and removed files, and add only the records of changed files.
+    Incremental: the new generation starts as hard links to the current one's files and only
+    the documents of changed and removed sources are deleted and re-added.
     """
-    index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    prev = current(index_dir)
-    gen = _next_generation(index_dir)
-    try:
-        if prev is not None and changed_sources is not None:
-            _link_copy(prev, gen)
-            ix = windex.open_dir(gen)
-            todo = [r for r in records if r.source in changed_sources]
-            writer = ix.writer()
-            for src in changed_sources | set(removed_sources):
-                writer.delete_by_term("source", src)
+
+    def __init__(self, index_dir: str | os.PathLike, incremental: bool = False, procs: int = 1):
+        self.dir = Path(index_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.prev = current(self.dir)
+        self.gen = _next_generation(self.dir)
+        if incremental and self.prev is not None:
+            _link_copy(self.prev, self.gen)
+            self.ix = windex.open_dir(self.gen)
+            self.writer = self.ix.writer(limitmb=LIMIT_MB)
         else:
-            gen.mkdir()
-            ix = windex.create_in(gen, schema())
-            todo = records
-            writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256) if procs > 1 else ix.writer(limitmb=256)
-        for rec in todo:
-            writer.add_document(**document(rec))
-        writer.commit()
-    except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)
-        raise
-    tmp = index_dir / (POINTER + f".tmp-{os.getpid()}")
-    tmp.write_text(gen.name)
-    os.replace(tmp, index_dir / POINTER)
-    # keep the generation just replaced (a search may still read it), drop older ones
-    for old in index_dir.glob(PREFIX + "*"):
-        if old not in (gen, prev) and old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
-    return gen
+            self.gen.mkdir()
+            self.ix = windex.create_in(self.gen, schema())
+            self.writer = (self.ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB) if procs > 1
+                           else self.ix.writer(limitmb=LIMIT_MB))
+
+    def remove_sources(self, sources) -> None:
+        for src in sources:
+            self.writer.delete_by_term("source", src)
+
+    def add(self, records: list[Record]) -> None:
+        for rec in records:
+            self.writer.add_document(**document(rec))
+
+    def commit(self) -> Path:
+        self.writer.commit()
+        tmp = self.dir / (POINTER + f".tmp-{os.getpid()}")
+        tmp.write_text(self.gen.name)
+        os.replace(tmp, self.dir / POINTER)
+        # keep the generation just replaced (a search may still read it), drop older ones
+        for old in self.dir.glob(PREFIX + "*"):
+            if old not in (self.gen, self.prev) and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        return self.gen
+
+    def abort(self) -> None:
+        try:
+            self.writer.cancel()
+        finally:
+            shutil.rmtree(self.gen, ignore_errors=True)
+
+
+LIMIT_MB = 128   # per writer process: bounds the build's memory
 
 
 def open_index(index_dir: str | os.PathLike):
