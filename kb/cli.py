@@ -145,6 +145,27 @@ def show(ref, index_dir, today, as_json):
     click.echo(_format_record(result))
 
 
+def _condition_value(c: dict) -> str:
+    if c.get("value"):
+        return str(c["value"])
+    unit = c.get("unit") or ""
+
+    def fmt(v: float) -> str:
+        if unit == "fraction":
+            return f"{v * 100:g}%"
+        if unit == "元":
+            return f"{v / 1e8:g}亿元" if v >= 1e8 else f"{v / 1e4:g}万元" if v >= 1e4 else f"{v:g}元"
+        return f"{v:g}{unit}"
+    lo, hi = c.get("min"), c.get("max")
+    if lo is not None and hi is not None:
+        return f"{fmt(lo)}–{fmt(hi)}"
+    if lo is not None:
+        return f"≥ {fmt(lo)}"
+    if hi is not None:
+        return f"≤ {fmt(hi)}"
+    return c["text"][:60]
+
+
 def _format_record(result: dict) -> str:
     r, st = result["record"], result["status"]
     rows = [("标题", r["title"]), ("发文字号", r["doc_number"]), ("发文机关", "、".join(r["issuers"])),
@@ -163,6 +184,12 @@ def _format_record(result: dict) -> str:
     if r["targets"]:
         lines.append(f"目标（{len(r['targets'])}）：")
         lines.extend(f"  {t['year']}: {t['text']}" for t in r["targets"][:10])
+    if r.get("support"):
+        lines.append("支持措施：")
+        lines.extend(f"  {x['kind']}: {x['text'][:80]}" for x in r["support"][:10])
+    if r.get("conditions"):
+        lines.append("申报条件：")
+        lines.extend(f"  {x['kind']}: {_condition_value(x)}" for x in r["conditions"][:12])
     if r["cites"]:
         lines.append("引用：" + "、".join(r["cites"]))
     if r["repeals"]:
