@@ -150,7 +150,9 @@ def _condition_value(c: dict) -> str:
         return str(c["value"])
     unit = c.get("unit") or ""
 
-    def fmt(v: float) -> str:
+    def fmt(v) -> str:
+        if not isinstance(v, (int, float)):       # dates and other bounds are shown as written
+            return f"{v}{unit}"
         if unit == "fraction":
             return f"{v * 100:g}%"
         if unit == "元":
