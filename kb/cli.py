@@ -267,7 +267,7 @@ def _format_search(res: dict) -> str:
     if res.get("fallback"):
         out.append("(no document has all the words; showing documents with any of them)")
     if not res.get("missing"):
-        out.append(f"{res['total']} documents")
+        out.append(f"{'' if res.get('total_exact', True) else 'about '}{res['total']} documents")
     for i, h in enumerate(res["hits"], 1):
         head = " · ".join(x for x in (h["doc_number"], "、".join(h["issuers"]), h["date"]) if x)
         out.append(f"{i}. {h['title'] or h['id']}" + (f"  [{head}]" if head else ""))
