@@ -120,3 +120,11 @@ def test_info_table_fills_and_checks():
     assert rec.published == "2019-01-05"
     assert rec.info["index_no"] if "index_no" in rec.info else True
     assert "标 题" not in rec.text
+
+
+def test_signing_date_prefers_the_date_under_a_signature():
+    text = ("关于甲的通知\n2019年3月5日\n国发〔2019〕1号\n各省、自治区、直辖市人民政府：\n现将有关事项通知如下。\n"
+            "国务院\n2019年3月1日\n")
+    rec = extract(Part(text=text), "x.html", "x")
+    assert rec.date == "2019-03-01" and rec.issuers == ["国务院"]
+    assert extract(Part(text="关于乙的通知\n正文。\n2019年4月2日\n"), "y.txt", "y").date == "2019-04-02"

@@ -69,12 +69,16 @@ def _dates_and_issuers(rec: Record, lines: list[str]) -> None:
     """成文日期 is the first date line (the signature's); issuers stand on the lines above it."""
     ev = rec.evidence
     found = dates.date_lines(lines)
-    signing = next(((i, d, w, s) for i, d, w, s in found if w not in ("发布", "公布")), None)
+    candidates = [(i, d, w, s) for i, d, w, s in found if w not in ("发布", "公布")]
+    # the date under a signature, else the first bare date line (a page may print its own date first)
+    signed = [(c, bodies.signature(lines, c[0])) for c in candidates]
+    signing = next(((c, sig) for c, sig in signed if sig[0]), None) or \
+        (((candidates[0], ([], None))) if candidates else None)
     if signing:
-        i, d, _, s = signing
+        (i, d, _, s), (names, used) = signing
         rec.date = d.isoformat()
         ev["date"] = s
-        rec.issuers, ev["issuers"] = bodies.signature(lines, i)
+        rec.issuers, ev["issuers"] = names, used
     published = next(((d, s) for _, d, w, s in found if w in ("发布", "公布")), None)
     if published:
         rec.published = published[0].isoformat()
