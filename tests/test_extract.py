@@ -128,3 +128,12 @@ def test_signing_date_prefers_the_date_under_a_signature():
     rec = extract(Part(text=text), "x.html", "x")
     assert rec.date == "2019-03-01" and rec.issuers == ["国务院"]
     assert extract(Part(text="关于乙的通知\n正文。\n2019年4月2日\n"), "y.txt", "y").date == "2019-04-02"
+
+
+def test_title_wrapped_over_three_lines():
+    lines = ["国务院办公厅关于进一步优化营商环境更好服务市场主体", "的实施意见的补充说明以及相关配套政策措施落实工作", "的通知", "国办发〔2020〕24号"]
+    assert titles.title(lines)[0] == "国务院办公厅关于进一步优化营商环境更好服务市场主体的实施意见的补充说明以及相关配套政策措施落实工作的通知"
+
+
+def test_own_number_with_signer():
+    assert numbers.own_number(["关于甲的请示", "晋政发〔2019〕5号      签发人：张三", "国务院："]).canonical == "晋政发〔2019〕5号"

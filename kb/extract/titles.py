@@ -67,6 +67,10 @@ def _title_at(lines: list[str]) -> tuple[str | None, str | None]:
         wrapped = len(first) >= 15 and not re.search(r"[，。、]", first)
         if ends_with_type(joined) and (bodies.is_body_line(first) or wrapped):
             return tidy(joined), first + "\n" + lines[1]
+        # a long title a converter wrapped over three lines
+        if wrapped and len(lines) > 2 and len(lines[1]) >= 15 and not _is_stop(lines[2]) \
+                and not re.search(r"[，。、]", lines[1]) and ends_with_type(joined + lines[2]):
+            return tidy(joined + lines[2]), "\n".join(lines[:3])
     return None, None
 
 
