@@ -16,7 +16,7 @@ from kb.errors import NoIndex
 from kb.model import Record
 
 DB_NAME = "kb.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3   # also the search schema's: a change forces a full rebuild
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);

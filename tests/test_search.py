@@ -188,3 +188,8 @@ def test_search_during_a_swap_still_answers(tmp_path):
         pipeline.build(CORPUS, idx, full=True)
     t.join()
     assert not errors and all(a == answers[0] for a in answers)
+
+
+def test_facets_respect_the_limit(idx):
+    res = search(idx, "", facets=True, limit=3)
+    assert len(res["hits"]) == 3 and res["total"] == 13

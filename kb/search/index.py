@@ -43,6 +43,7 @@ def schema() -> fields.Schema:
         effective_from=fields.DATETIME(stored=True),
         effective_until=fields.DATETIME(stored=True),
         deadlines=fields.KEYWORD(stored=True, commas=True),   # ISO dates, and "recurring"
+        dated=fields.ID(),       # "yes" when a period of validity is stated: status filters are term queries
     )
 
 
@@ -65,6 +66,7 @@ def document(rec: Record) -> dict:
         "year": int(day[:4]) if day else None, "date": _dt(rec.date), "published": _dt(rec.published),
         "effective_from": _dt(rec.effective_from), "effective_until": _dt(rec.effective_until),
         "deadlines": ",".join(deadline_keys),
+        "dated": "yes" if (rec.effective_from or rec.effective_until) else None,
     }
     return {k: v for k, v in doc.items() if v not in (None, "")}
 

@@ -114,7 +114,7 @@ def _status_query(index_dir, status: str, today: date) -> Q.Query:
     not_yet = Q.DateRange("effective_from", day + timedelta(days=1), None)
     repealed_numbers = sorted({n for n in store.repealed_numbers(index_dir)})
     repealed = Q.Or([Q.Term("doc_number", n) for n in repealed_numbers]) if repealed_numbers else Q.NullQuery
-    dated = Q.Or([Q.Every("effective_from"), Q.Every("effective_until")])
+    dated = Q.Term("dated", "yes")
     if status == "repealed":
         return repealed
     if status == "expired":
@@ -124,7 +124,7 @@ def _status_query(index_dir, status: str, today: date) -> Q.Query:
     if status == "in_force":
         return Q.AndNot(Q.AndNot(Q.AndNot(dated, expired), not_yet), repealed)
     if status == "unknown":
-        return Q.AndNot(Q.AndNot(Q.Every(), dated), repealed)
+        return Q.AndNot(Q.Not(dated), repealed)
     from kb.errors import KbError
     raise KbError(f"unknown status {status!r}: use in_force, not_yet, expired, repealed or unknown")
 
@@ -175,7 +175,8 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
     result["total_exact"] = exact
     if facets:
         result["facets"] = {name: _facet(results.groups(name)) for name in FACETS}
-    hits = [(h["id"], h.score) for h in results]
+    # with groupedby, Whoosh hands back every match; the page is the first ``limit``
+    hits = [(h["id"], h.score) for h in (results[:limit] if limit else results)]
     records = store.get_many(index_dir, [i for i, _ in hits])
     for rid, score in hits:
         rec = records.get(rid)
