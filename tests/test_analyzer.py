@@ -119,13 +119,19 @@ def test_package_userdict_entries_are_whole_and_matchable():
 
 
 def test_load_user_dict(tmp_path):
-    word = "长治光伏走廊"
-    assert texts(word, "query") != [word]
+    # in a subprocess: loading a dictionary changes the shared segmenter for good, and every later
+    # test (the site's byte-identical build among them) must see the package dictionary only
     f = tmp_path / "extra.txt"
     f.write_text("# comment\n\n长治光伏走廊 50 nz\n", encoding="utf-8")
-    assert load_user_dict(f) == 1
-    assert load_user_dict(str(f)) == 0  # loaded once only
-    assert texts(word, "query") == [word]
+    code = f"""
+from kb.search.analyzer import ChineseAnalyzer, load_user_dict
+words = lambda: [t.text for t in ChineseAnalyzer(mode="query")("长治光伏走廊")]
+assert words() != ["长治光伏走廊"], words()
+assert load_user_dict({str(f)!r}) == 1
+assert load_user_dict({str(f)!r}) == 0   # loaded once only
+assert words() == ["长治光伏走廊"], words()
+"""
+    _run(code)
 
 
 def _run(code, **env):
