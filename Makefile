@@ -19,6 +19,8 @@ run: $(STAMP)
 	$(BIN)/kb stats --index index
 	$(BIN)/kb records --index index
 	$(BIN)/kb search 专精特新 小巨人 --index index --limit 3
+	$(BIN)/kb site --index index --out site
+	@echo "Site written to site/: preview it with $(BIN)/kb serve --dir site"
 
 test: $(STAMP)
 	$(BIN)/pytest -q
