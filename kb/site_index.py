@@ -14,15 +14,14 @@ field lengths as Whoosh stores them), so static/search.js ranks as `kb search` d
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import multiprocessing
-import functools
 import os
 import re
 from array import array
 from datetime import date
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -38,12 +37,12 @@ from kb.search.query import FILTER_KEYS
 
 FIELDS = ("title", "body")
 EPOCH = date(1970, 1, 1)
-CITED_BY_MAX = 50
+CITED_BY_MAX = 50      # a cited-but-missing number lists at most this many citing documents
 PHRASE = "\u0002"      # key prefix of precomputed phrase postings
 # Fixed, so a page can fetch the vocabulary of a query before config.json arrives; small
 # files for a small corpus, about 5 KB each for a vocabulary of 150,000 words.
 VOCAB_SHARDS = 256
-_HAN = re.compile(r"[\u3400-\u9fff]")  # cited-but-missing numbers list at most this many citing documents
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def fnv(s: str) -> int:
@@ -72,7 +71,7 @@ def day(iso: str | None) -> int | None:
     return (date.fromisoformat(iso[:10]) - EPOCH).days if iso else None
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _schema():
     return sindex.schema()
 
@@ -198,7 +197,7 @@ def _from_whoosh(index_dir, records: list[Record], phrases: dict[str, list[str]]
 
 def _blocks(m):
     """(ids, weights) of a posting list, a block at a time when the matcher is whoosh3 3.54's
-    on-disk leaf matcher (five times faster than posting by posting); deleted documents are
+    on-disk leaf matcher (faster than posting by posting); deleted documents are
     included (the caller drops them)."""
     m = getattr(m, "child", m)    # under the FilterMatcher that hides deleted documents
     if type(m).__name__ == "W3LeafMatcher" and all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_ids")):
