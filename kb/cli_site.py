@@ -44,7 +44,11 @@ def serve_cmd(folder, port):
     if not (Path(folder) / "index.html").exists():
         raise KbError(f"no site in {folder}: run `kb site --out {folder}` first")
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+    try:
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as e:
+        raise KbError(f"cannot serve on 127.0.0.1:{port}: {e.strerror or e}") from e
+    with httpd:
         click.echo(f"Serving {folder}/ at http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C to stop)")
         try:
             httpd.serve_forever()

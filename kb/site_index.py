@@ -5,8 +5,9 @@ kb.search.analyzer), and each posting keeps the raw BM25F inputs (term frequency
 field lengths as Whoosh stores them), so static/search.js ranks as `kb search` does.  Files under
 ``search/`` (JSON, gzip-compressed with a fixed header, so the output is byte-identical):
 
-    config.json.gz   counts, BM25F parameters, shard counts, filter values, aliases, number rules
-    c/<name>.json.gz one column per property, one row per document: lengths, filters, dates
+    config.json.gz   counts, BM25F parameters and field lengths, shard counts, filter values,
+                     aliases, number rules
+    c/<name>.json.gz one column per property, one row per document: filters, dates
     v/<k>.json.gz    vocabulary by first character: term -> jieba frequency (query segmentation)
     p/<k>.json.gz    postings by term hash: term -> [gap*2+has_title, (tf title), tf body, ...]
     d/<n>.json.gz    one document: title, number, url, issuers, date, text, sections (snippets)
@@ -43,6 +44,7 @@ PHRASE = "\u0002"      # key prefix of precomputed phrase postings
 # files for a small corpus, about 5 KB each for a vocabulary of 150,000 words.
 VOCAB_SHARDS = 256
 _HAN = re.compile(r"[\u3400-\u9fff]")
+IN_CONFIG = ("tl", "bl")   # field lengths: every word query needs them, so they come with the config
 
 
 def fnv(s: str) -> int:
@@ -244,7 +246,8 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
     yield from _shards("n", n_num, numbers.items(), lambda t: fnv(t[0][0]))
     cols = _columns(records, statuses, lengths)
     for name, column in cols["docs"].items():   # one file per column: a query loads what it uses
-        yield f"search/c/{name}.json.gz", pack(column)
+        if name not in IN_CONFIG:
+            yield f"search/c/{name}.json.gz", pack(column)
     for n, (rec, url) in enumerate(zip(records, urls)):
         yield f"search/d/{n}.json.gz", pack(_doc(rec, url))
     bm = BM25F()
@@ -264,6 +267,7 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
                          "close": rules.get("numbers", "close_brackets"),
                          "max": rules.get("numbers", "prefix_max"), "strip": rules.get("numbers", "prefix_strip")},
         **cols["values"],
+        "columns": {name: cols["docs"][name] for name in IN_CONFIG},
     }
     yield "search/config.json.gz", pack(config)
 

@@ -100,7 +100,7 @@ def test_postings_reproduce_kb_search_scores(built, records):
     recs = sorted(records, key=lambda r: r.id)
     files = dict(site_index.build(recs, [r.id for r in recs], [{}] * len(recs), index_dir=built[0]))
     cfg = json.loads(gzip.decompress(files["search/config.json.gz"]))
-    docs = {c: json.loads(gzip.decompress(files[f"search/c/{c}.json.gz"])) for c in ("tl", "bl")}
+    docs = cfg["columns"]
     for term in ("专精特新", "申报", "企业"):
         flat = json.loads(gzip.decompress(files[f"search/p/{site_index.fnv(term) % cfg['shards']['p']}.json.gz"]))[term]
         post, i, d = [], 0, 0

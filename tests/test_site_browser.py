@@ -134,12 +134,17 @@ def test_the_home_page_box_jumps_to_a_number(page, served):
 def test_filter_by_category(page, served):
     base, _ = served
     page.goto(base + "search.html")
+    page.click("#filters summary")
     page.select_option("select[name=category]", "项目申报")
     page.wait_for_selector("#results[aria-busy=false] li.hit")
     hits = page.locator("#results li.hit .meta").all_inner_texts()
     assert hits and "国科发资〔2018〕264号" in hits[0]
     assert all("国科发资" in h for h in hits)
     assert "category=" in page.url   # the filter is in the address, so results can be linked
+    page.goto(page.url)               # …and a linked address shows the filter and its results
+    page.wait_for_selector("#results[aria-busy=false] li.hit")
+    assert page.locator("#filters").get_attribute("open") is not None
+    assert page.locator("select[name=category]").input_value() == "项目申报"
 
 
 def test_section_anchor_and_citation_link(page, served):

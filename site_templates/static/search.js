@@ -38,8 +38,10 @@
   }
   function first(s) { return String.fromCodePoint(s.codePointAt(0)); }
   function shard(kind, key, count) { return kind + "/" + (fnv(key) % count) + ".json.gz"; }
-  async function columns(names) {  // per-document columns (kb/site_index.py _columns)
-    var docs = {}, got = await Promise.all(names.map(function (n) { return load("c/" + n + ".json.gz"); }));
+  async function columns(cfg, names) {  // per-document columns (kb/site_index.py _columns)
+    var docs = {}, got = await Promise.all(names.map(function (n) {
+      return cfg.columns[n] || load("c/" + n + ".json.gz");
+    }));
     names.forEach(function (n, i) { docs[n] = got[i]; });
     return docs;
   }
@@ -335,7 +337,7 @@
     if (sort === "date") names.push("dt");
     var prefix = /^[\u4e00-\u9fff]{2,10}$/.test(text) && cfg.number_heads.indexOf(text.slice(0, 2)) >= 0;
     var words = text ? analyse(cfg, text) : Promise.resolve([]);
-    var got = await Promise.all([columns(names), prefix ? numbersFrom(cfg, text) : null, words,
+    var got = await Promise.all([columns(cfg, names), prefix ? numbersFrom(cfg, text) : null, words,
                                  words.then(function (c) { return c.length ? postings(cfg, termsOf(c)) : null; })]);
     var docs = got[0], nb = got[1], clauses = got[2], post = got[3];
     performance.mark("kb-words");
@@ -448,6 +450,8 @@
   function restore() {
     var p = new URLSearchParams(location.search);
     input.value = p.get("q") || "";
+    var box = document.getElementById("filters");
+    if (box && FILTERS.concat(["sort"]).some(function (k) { return p.get(k); })) box.open = true;
     FILTERS.concat(["sort"]).forEach(function (k) {
       var e = form.elements[k], v = p.get(k); if (!e || v === null) return;
       if (e.type === "checkbox") { e.checked = !!v; return; }
@@ -462,7 +466,8 @@
     if (s.q) p.set("q", s.q);
     for (var k in s.f) p.set(k, s.f[k]);
     if (s.sort !== "relevance") p.set("sort", s.sort);
-    history.replaceState(null, "", location.pathname + (p.toString() ? "?" + p : ""));
+    var url = location.pathname + (p.toString() ? "?" + p : "");
+    if (url !== location.pathname + location.search) history.replaceState(null, "", url);
   }
 
   async function run() {
@@ -476,7 +481,10 @@
       if (mine !== seq) return;
       await show(res, mine);
     } catch (err) {
-      if (mine === seq) summary.textContent = "搜索出错：" + err.message;
+      if (mine !== seq) return;
+      summary.textContent = location.protocol === "file:"
+        ? "浏览器不允许本地文件读取索引：请用网站服务器打开本站（如 kb serve），再搜索。"
+        : "搜索出错：" + err.message;
     }
   }
   async function show(res, mine) {
@@ -543,7 +551,7 @@
   form.addEventListener("change", function (e) { if (e.target !== input) { limit = PAGE; submitted = false; run(); } });
   form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); submitted = true; limit = PAGE; run(); });
   more.addEventListener("click", function () { limit += PAGE; submitted = false; run(); });
-  load("config.json.gz"); load("c/tl.json.gz"); load("c/bl.json.gz");  // needed by any word query
+  load("config.json.gz");
   var asked = new URLSearchParams(location.search).get("q");
   if (asked) vocabulary(fold(asked.slice(0, MAX_CHARS)));   // the vocabulary needs no config: start now
   restore();
