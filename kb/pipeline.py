@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import queue
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,6 +21,7 @@ from kb.errors import KbError, ReadError
 from kb.extract import extract
 from kb.model import Record
 from kb.search import index as search_index
+from kb.search.analyzer import segmenter
 from kb.read import list_corpus, read_document
 from kb.split import split
 
@@ -81,10 +84,6 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _process_star(args):
-    return process_file(*args)
-
-
 def build(corpus: str | Path, index_dir: str | Path = "index",
           progress: Callable[[dict, int], None] | None = None, full: bool = False,
           workers: int | None = None) -> BuildReport:
@@ -112,17 +111,15 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
     incremental = bool(prev)
     gone = {_source(p, corpus) for p in todo} | removed if incremental else set()
     # the search index is committed first: the SQLite swap at the end makes the build visible
-    idx = search_index.IndexWriter(index_dir, incremental=incremental,
-                                   procs=1 if incremental else _workers(workers, len(todo)))
+    idx = search_index.IndexWriter(index_dir, incremental=incremental)
     db = store.StoreWriter(index_dir, incremental=incremental)
     try:
         idx.remove_sources(gone)
         db.remove_sources(gone)
         documents = 0
-        for info, recs in _map(todo, corpus, workers):
+        for info, recs in _map(todo, corpus, workers, idx):
             db.add_file(info)
             db.add(recs)
-            idx.add(recs)
             documents += len(recs)
             if progress:
                 progress(info, documents)
@@ -162,12 +159,74 @@ def _workers(workers: int | None, n: int) -> int:
     return min(os.cpu_count() or 1, 4) if n >= PARALLEL_MIN else 1
 
 
-def _map(paths: list[Path], corpus: Path, workers: int | None):
-    """process_file over paths, on all cores when there are many files."""
+def _map(paths: list[Path], corpus: Path, workers: int | None, idx):
+    """(info, records) of each file, in order. In-process for few files; otherwise worker
+    processes read, extract and index (each into its own Whoosh segments, handed to ``idx``
+    at the end) and send the records back for the store."""
     n = _workers(workers, len(paths))
     if n == 1:
         for p in paths:
-            yield process_file(p, corpus)
+            info, recs = process_file(p, corpus)
+            idx.add(recs)
+            yield info, recs
         return
-    with multiprocessing.get_context("fork").Pool(n) as pool:
-        yield from pool.imap(_process_star, [(p, corpus) for p in paths], chunksize=8)
+    segmenter()                      # load the dictionary once, before the fork
+    ctx = multiprocessing.get_context("fork")
+    jobs, results = ctx.Queue(), ctx.Queue()
+    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    for k, chunk in enumerate(chunks):
+        jobs.put((k, chunk))
+    procs = [ctx.Process(target=_worker, args=(jobs, results, corpus, idx.gen), daemon=True) for _ in range(n)]
+    for _ in procs:
+        jobs.put(None)
+    for p in procs:
+        p.start()
+    try:
+        waiting: dict[int, list] = {}    # chunks that arrived before an earlier one
+        following, finished = 0, 0
+        while finished < n:
+            try:
+                kind, k, payload = results.get(timeout=1)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in procs):
+                    raise KbError("a build worker died (out of memory?): the knowledge base is unchanged")
+                continue
+            if kind == "error":
+                raise KbError(f"a build worker failed:\n{payload}")
+            if kind == "segments":
+                idx.add_segments(payload)
+                finished += 1
+                continue
+            waiting[k] = payload
+            while following in waiting:
+                yield from waiting.pop(following)
+                following += 1
+        for p in procs:
+            p.join()
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+
+
+CHUNK = 16   # files per job: small enough to balance the workers, large enough to batch
+
+
+def _worker(jobs, results, corpus: Path, gen: Path) -> None:
+    """A build worker: files -> records -> its own index segments; records go back in order."""
+    builder = None
+    try:
+        builder = search_index.SegmentBuilder(gen)
+        while (job := jobs.get()) is not None:
+            k, chunk = job
+            out = []
+            for path in chunk:
+                info, recs = process_file(path, corpus)
+                builder.add(recs)
+                out.append((info, recs))
+            results.put(("files", k, out))
+        results.put(("segments", None, builder.finish()))
+    except BaseException:
+        if builder is not None:
+            builder.cancel()
+        results.put(("error", None, traceback.format_exc()))

@@ -304,3 +304,55 @@ def test_fast_segmenter_gives_jiebas_tokens():
     text = "\n".join(clean(open(f, encoding="utf-8").read()) for f in sorted(glob.glob(str(root / "*"))))
     for mode in ("default", "search"):
         assert list(fast.tokenize(text, mode=mode)) == list(reference.tokenize(text, mode=mode))
+
+
+def _chain_positions(text):
+    """What Whoosh's Positions format makes of the chain's index-mode tokens."""
+    out = {}
+    for t in ChineseAnalyzer()(text, positions=True, mode="index"):
+        out.setdefault(t.text, []).append(t.pos)
+    return out
+
+
+@pytest.mark.parametrize("text", [SAMPLE, "", "   ", "ABC abc ＡＢＣ 国发〔2024〕5号", "碳排放权交易碳排放权交易，碳排放权",
+                                  "GDP能耗下降，万元GDP能耗", "专精特新“小巨人”企业\n\n第一条　为了"])
+def test_index_positions_equal_the_chain(text):
+    from kb.search.analyzer import index_positions
+    assert index_positions(text) == _chain_positions(text)
+
+
+def test_index_positions_equal_the_chain_on_the_corpus():
+    """The build indexes with the fast path: every corpus text gives the chain's terms and positions."""
+    from pathlib import Path
+
+    from kb.read import read_document
+    from kb.search.analyzer import index_positions
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    files = sorted(p for p in corpus.iterdir() if p.is_file())
+    assert files
+    for path in files:
+        text = read_document(path).text
+        assert index_positions(text) == _chain_positions(text), path.name
+
+
+def test_inlined_cut_is_jiebas_cut():
+    from pathlib import Path
+
+    from kb.read import read_document
+    from kb.search.analyzer import _cut
+    jb = segmenter()
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    texts = [read_document(p).text for p in sorted(corpus.iterdir()) if p.is_file()]
+    texts += [SAMPLE, "", "\r\n \t", "abc 12.5% C++ a.b_c #&", "龘龘龘嘿嘿哈哈 新冠肺炎疫情防控"]
+    for text in texts:
+        assert _cut(jb, text) == list(jb.cut(text, HMM=True))
+
+
+def test_index_positions_skips_only_folds_that_change_nothing():
+    """index_positions folds full-width forms only when one that jieba keeps in words is
+    there; every other full-width character must give the chain's tokens unfolded."""
+    from kb.search.analyzer import index_positions
+    for c in [*range(0xFF01, 0xFF5F), 0x3000]:
+        for ctx in ("碳排放{}交易", "a{}b", "12{}5", "{}", "国发{}2016", "PM2{}5", " {} "):
+            text = ctx.format(chr(c))
+            assert index_positions(text) == _chain_positions(text), hex(c)

@@ -10,6 +10,8 @@ Public API
     ChineseTokenizer(hmm=True)   jieba precise segmentation (``jieba.tokenize``)
     SubwordFilter(always=False)  dictionary words inside longer words
     segmenter() -> jieba.Tokenizer   the shared tokenizer, initialised on first use
+    index_positions(text) -> {term: [positions]}   what the chain gives at index time,
+                     without Token objects (the build's fast path; a test pins the equality)
     load_user_dict(path) -> int      add a user dictionary (entries added)
 
 Tokens
@@ -53,6 +55,7 @@ __all__ = [
     "ChineseAnalyzer",
     "ChineseTokenizer",
     "SubwordFilter",
+    "index_positions",
     "load_user_dict",
     "segmenter",
 ]
@@ -81,6 +84,11 @@ _WORD = re.compile(r"[^\W_]")  # a letter, digit or Han character
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # Full-width ASCII and the ideographic space: one character for one, offsets hold.
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# The folds that can change jieba's words: full-width letters and digits and the symbols
+# jieba keeps inside words (+#&._%). Other full-width punctuation (，：（）) and the
+# ideographic space are single non-word tokens folded or not, so index_positions, which
+# needs no offsets, translates only texts that have one of these.
+_FOLD_MATTERS = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff03\uff06\uff0e\uff3f\uff05]")
 _USERDICT_LINE = re.compile(r"^(.+?)(?:\s+(\d+))?(?:\s+([a-z]+))?$")
 
 
@@ -132,6 +140,7 @@ def _load_path(path) -> int:
 
 
 def _add_words(lines) -> int:
+    _TERMS.clear()   # new words change the sub-words of cached words
     n = 0
     for line in lines:
         line = line.strip()
@@ -239,6 +248,126 @@ class SubwordFilter(Filter):
             t.text = text
             if chars:
                 t.startchar, t.endchar = base, base + n
+
+
+def index_positions(value: str, hmm: bool = True) -> dict[str, list[int]]:
+    """The index-mode token stream of ChineseTokenizer | SubwordFilter | LowercaseFilter,
+    grouped as Whoosh's Positions format groups it: term -> positions in order.
+
+    The chain builds, yields and mutates a Token per word through three generators, and
+    scans every long word for sub-words each time it occurs. At index time only texts and
+    positions are kept, so this does the same walk in one loop, with the terms of each
+    distinct word (lowercased word + sub-words, or none for punctuation) computed once.
+    It must stay token-for-token equal to the chain: tests/test_analyzer.py compares them.
+    """
+    jb = segmenter()
+    cache = _TERMS if len(_TERMS) < TERMS_CACHE_MAX else _TERMS.clear() or _TERMS
+    out: dict[str, list[int]] = {}
+    get = out.get
+    pos = 0
+    if _FOLD_MATTERS.search(value):
+        value = value.translate(_FOLD)
+    words = _cut(jb, value) if hmm else jb.cut(value, HMM=False)
+    for word in words:
+        terms = cache.get(word)
+        if terms is None:
+            terms = cache[word] = _word_terms(word, jb.FREQ)
+        if terms.__class__ is str:          # the common case: one term, no sub-words
+            if not terms:
+                continue                    # punctuation: no token, no position
+            got = get(terms)
+            if got is None:
+                out[terms] = [pos]
+            else:
+                got.append(pos)
+        else:
+            for term in terms:
+                got = get(term)
+                if got is None:
+                    out[term] = [pos]
+                else:
+                    got.append(pos)
+        pos += 1
+    return out
+
+
+def _cut(jb, text: str) -> list[str]:
+    """jieba-next's ``cut(text, HMM=True)`` as one loop that returns a list: the same blocks,
+    the same Rust route, the same HMM for unknown runs, without its three generator layers
+    (a fifth of the build's segmentation time). tests/test_analyzer.py pins the equality;
+    with jieba itself (or a jieba-next without its Rust dictionary) this is jieba's cut."""
+    route_of = getattr(jb, "_rust_prefix", False)
+    if route_of is None:
+        jb._ensure_rust_prefix()             # dropped by add_word: rebuilt as cut() would
+        route_of = jb._rust_prefix
+    if not route_of or _impl is jieba:
+        return list(jb.cut(text, HMM=True))
+    from jieba_next import finalseg
+    from jieba_next._patterns import re_han_default as re_han, re_skip_default as re_skip
+    route_of, freq, hmm_cut = route_of.get_dag_and_calc, jb.FREQ, finalseg.cut
+    out: list[str] = []
+    add, extend = out.append, out.extend
+    for blk in re_han.split(text):
+        if not blk:
+            continue
+        if not re_han.match(blk):
+            for x in re_skip.split(blk):
+                if re_skip.match(x):
+                    add(x)
+                else:
+                    extend(x)                # one character at a time, as jieba does
+            continue
+        route = route_of(blk)
+        x, n, buf = 0, len(blk), ""
+        while x < n:
+            y = route[x] + 1
+            if y - x == 1:
+                buf += blk[x]
+            else:
+                if buf:
+                    if len(buf) == 1:
+                        add(buf)
+                    elif not freq.get(buf):
+                        extend(hmm_cut(buf))
+                    else:
+                        extend(buf)
+                    buf = ""
+                add(blk[x:y])
+            x = y
+        if buf:
+            if len(buf) == 1:
+                add(buf)
+            elif not freq.get(buf):
+                extend(hmm_cut(buf))
+            else:
+                extend(buf)
+    return out
+
+
+# word -> its index terms; words follow Zipf's law, so a few thousand entries serve most
+# occurrences. Cleared when a user dictionary changes the sub-words, and when it gets big.
+_TERMS: dict[str, str | tuple[str, ...]] = {}
+TERMS_CACHE_MAX = 500_000
+
+
+def _word_terms(word: str, freq, maxlen: int = 16) -> str | tuple[str, ...]:
+    """SubwordFilter's output for one token, lowercased: the term alone when it has no
+    sub-words, "" for a token the tokenizer drops, else a tuple."""
+    if not _WORD.search(word):
+        return ""
+    terms = [word.lower()]
+    n = len(word)
+    if 3 <= n <= maxlen and _HAN.search(word):
+        seen = set()
+        for i in range(n - 1):
+            for j in range(i + 1, n + 1 if i else n):
+                piece = word[i:j]
+                if piece not in freq:
+                    break
+                if j - i > 1 and freq[piece] and piece not in seen:
+                    seen.add(piece)
+                    terms.append(piece.lower())
+    return tuple(terms) if len(terms) > 1 else terms[0]
 
 
 def ChineseAnalyzer(mode: str = "auto", hmm: bool = True):

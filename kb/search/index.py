@@ -18,6 +18,7 @@ from whoosh import fields, index as windex
 from kb import aliases
 from kb.model import Record
 from kb.search.analyzer import ChineseAnalyzer
+from kb.search.writer import FastSegmentWriter
 
 POINTER = "search.current"
 PREFIX = "search-"
@@ -98,11 +99,14 @@ def _link_copy(src: Path, dst: Path) -> None:
 class IndexWriter:
     """Writes a new index generation; ``commit`` points search.current at it.
 
-    Incremental: the new generation starts as hard links to the current one's files and only
-    the documents of changed and removed sources are deleted and re-added.
+    This writer holds the index lock and does the deletions; documents go into new segments
+    through SegmentBuilders: its own (``add``) or those of the build's worker processes,
+    whose segments are handed over with ``add_segments``. Incremental: the new generation
+    starts as hard links to the current one's files and only the documents of changed and
+    removed sources are deleted and re-added.
     """
 
-    def __init__(self, index_dir: str | os.PathLike, incremental: bool = False, procs: int = 1):
+    def __init__(self, index_dir: str | os.PathLike, incremental: bool = False):
         self.dir = Path(index_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.prev = current(self.dir)
@@ -110,23 +114,35 @@ class IndexWriter:
         if incremental and self.prev is not None:
             _link_copy(self.prev, self.gen)
             self.ix = windex.open_dir(self.gen)
-            self.writer = self.ix.writer(limitmb=LIMIT_MB)
         else:
             self.gen.mkdir()
             self.ix = windex.create_in(self.gen, schema())
-            self.writer = (self.ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB) if procs > 1
-                           else self.ix.writer(limitmb=LIMIT_MB))
+        self.writer = FastSegmentWriter(self.ix)
+        self.builder = SegmentBuilder(self.gen, self.ix)
+        self.segments: list = []
 
     def remove_sources(self, sources) -> None:
         for src in sources:
             self.writer.delete_by_term("source", src)
 
     def add(self, records: list[Record]) -> None:
-        for rec in records:
-            self.writer.add_document(**document(rec))
+        self.builder.add(records)
+
+    def add_segments(self, segments: list) -> None:
+        self.segments.extend(segments)
 
     def commit(self) -> Path:
-        self.writer.commit()
+        w = self.writer
+        # as Whoosh's multi-process writer commits: small old segments may be merged, then
+        # the new segments are listed beside them in one TOC
+        final = w._merge_segments(None, None, None)
+        final += self.segments + self.builder.finish()
+        if w._added:
+            final.append(w._finalize_segment())
+        else:
+            w._close_segment()
+        w._commit_toc(final)
+        w._finish()
         tmp = self.dir / (POINTER + f".tmp-{os.getpid()}")
         tmp.write_text(self.gen.name)
         os.replace(tmp, self.dir / POINTER)
@@ -137,13 +153,45 @@ class IndexWriter:
         return self.gen
 
     def abort(self) -> None:
-        try:
+        # best effort: the writers share a temporary folder, and the generation goes anyway
+        for cancel in (self.builder.cancel, self.writer.cancel):
+            try:
+                cancel()
+            except Exception:
+                pass
+        shutil.rmtree(self.gen, ignore_errors=True)
+
+
+class SegmentBuilder:
+    """Adds documents to new segments of an index generation, a new segment whenever one is
+    full. Used in the build's worker processes (without the lock: the main IndexWriter holds
+    it) and in-process; ``finish`` returns the segments for the main writer's commit."""
+
+    def __init__(self, gen: Path, ix=None):
+        self.ix = ix if ix is not None else windex.open_dir(gen)
+        self.writer: FastSegmentWriter | None = None
+        self.done: list = []
+
+    def add(self, records: list[Record]) -> None:
+        for rec in records:
+            if self.writer is None:
+                self.writer = FastSegmentWriter(self.ix, _lk=False)
+            self.writer.add_document(**document(rec))
+        if self.writer is not None and self.writer.full():
+            self.done.append(self.writer.finish_segment())
+            self.writer = None
+
+    def finish(self) -> list:
+        if self.writer is not None:
+            self.done.append(self.writer.finish_segment())
+            self.writer = None
+        done, self.done = self.done, []
+        return done
+
+    def cancel(self) -> None:
+        if self.writer is not None:
             self.writer.cancel()
-        finally:
-            shutil.rmtree(self.gen, ignore_errors=True)
-
-
-LIMIT_MB = 128   # per writer process: bounds the build's memory
+            self.writer = None
 
 
 def open_index(index_dir: str | os.PathLike):
