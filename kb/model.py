@@ -5,7 +5,8 @@ tested on a literal value.  ``to_dict`` gives the JSON shape documented in the R
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 
@@ -97,7 +98,8 @@ class Record:
     evidence: dict[str, Any] = field(default_factory=dict)  # field -> text it was read from
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The record as plain dicts and lists (what ``dataclasses.asdict`` gives, several times faster)."""
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Record":
@@ -107,3 +109,45 @@ class Record:
         d["sections"] = [Section(**x) for x in d.get("sections") or []]
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})
+
+
+# ---- fast asdict ---------------------------------------------------------------------------------
+# ``dataclasses.asdict`` copies every value through several generic checks and ``copy.deepcopy``;
+# records hold only dataclasses, lists, dicts and scalars, which are converted here directly.
+# The result is the same: new containers all the way down, scalars shared (they are immutable).
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+def _plain(v):
+    t = type(v)
+    if t in _SCALARS:
+        return v
+    if t is list:
+        return [x if type(x) in _SCALARS else _plain(x) for x in v]
+    if t is dict:
+        return {(k if type(k) in _SCALARS else _plain(k)): (x if type(x) in _SCALARS else _plain(x))
+                for k, x in v.items()}
+    names = _FIELDS.get(t)
+    if names is not None or (is_dataclass(v) and not isinstance(v, type)):
+        d = {}
+        for name in names or _field_names(t):
+            x = getattr(v, name)
+            d[name] = x if type(x) in _SCALARS else _plain(x)
+        return d
+    # anything else as dataclasses.asdict treats it
+    if isinstance(v, tuple) and hasattr(v, "_fields"):
+        return t(*[_plain(x) for x in v])
+    if isinstance(v, (list, tuple)):
+        return t(_plain(x) for x in v)
+    if isinstance(v, dict):
+        return t((_plain(k), _plain(x)) for k, x in v.items())
+    return copy.deepcopy(v)

@@ -19,6 +19,7 @@ from bs4.element import PreformattedString
 from charset_normalizer import from_bytes
 from docx.table import Table
 
+from kb import rules
 from kb.errors import ReadError
 from kb.model import RawDoc
 
@@ -295,9 +296,13 @@ def _in_big5_level1(c: str) -> bool:
         return False
 
 
+# str.translate is slow on CJK text: translate only the runs of characters it would change
+_CLEAN_RUN = re.compile(rules.char_class(_CLEAN_MAP) + "+")
+
+
 def _normalise(text: str) -> str:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_CLEAN_MAP)
+    return _CLEAN_RUN.sub(lambda m: m.group().translate(_CLEAN_MAP), text)
 
 
 # ---------------------------------------------------------------- HTML

@@ -14,6 +14,9 @@ from kb import rules
 from kb.model import Part
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。；）)]+")
+_LEADERS = ("...", "……", "···")      # a dot leader (.{3,} | …{2,} | ·{3,}) of a table-of-contents line
+_SPACES = re.compile(r"[\s\u3000]+")
+_NOT_PUBLISHER = re.compile(r"快\s*讯|简\s*报|汇\s*编|目\s*录")
 
 
 @dataclass
@@ -38,20 +41,22 @@ def split(text: str) -> list[Part]:
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", s)
+    return _SPACES.sub("", s)
 
 
 def find_toc(lines: list[str]) -> Toc | None:
     """The table of contents: a run of lines ending in page numbers after dot leaders."""
     toc_rx = rules.rx("compilation", "toc_line")
+    toc_end = rules.end_class(toc_rx)
     section_rx = rules.rx("compilation", "section")
     start = end = None
     entries: list[tuple[str | None, str]] = []
     section = None
     for i, line in enumerate(lines[:400]):
         s = line.strip()
-        m = toc_rx.match(s)
-        if m and re.search(r"\.{3,}|…{2,}|·{3,}", s):
+        # the leader test first: it is cheap, and most lines have none
+        m = toc_rx.match(s) if any(d in s for d in _LEADERS) and rules.ends_right(toc_end, s) else None
+        if m:
             start = i if start is None else start
             end = i + 1
             title = m.group("title").strip()
@@ -80,7 +85,7 @@ def masthead(lines: list[str]) -> dict | None:
             issue_raw = s
             year, num = m.group("year"), m.group("num") or m.group("num2")
             issue = f"({year}) {num} 期" if year else f"第 {num} 期"
-        elif publisher is None and len(s) <= 40 and not re.search(r"快\s*讯|简\s*报|汇\s*编|目\s*录", s):
+        elif publisher is None and len(s) <= 40 and not _NOT_PUBLISHER.search(s):
             publisher = s
     if publisher is None and issue is None:
         return None
@@ -91,12 +96,19 @@ def _starts_from_toc(lines: list[str], toc: Toc) -> list[tuple[int, str | None]]
     """Line indexes where each TOC title begins in the body, in order."""
     starts: list[tuple[int, str | None]] = []
     i = toc.end
+    norms = [None] * len(lines)          # _norm of each line, computed once when first needed
+
+    def norm(k: int) -> str:
+        v = norms[k]
+        if v is None:
+            v = norms[k] = _norm(lines[k])
+        return v
     for section, title in toc.entries:
         want = _norm(title)
         for j in range(i, len(lines)):
-            got = _norm(lines[j])
+            got = norm(j)
             # a title may be cut over two lines (issuer line, then 关于…)
-            both = got + _norm(lines[j + 1]) if j + 1 < len(lines) else got
+            both = got + norm(j + 1) if j + 1 < len(lines) else got
             if got == want or (got and both.startswith(want) and want.startswith(got)):
                 starts.append((j, section))
                 i = j + 1

@@ -5,7 +5,9 @@ side tables are there for SQL users and for fast lookups.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
+import operator
 import os
 import shutil
 import sqlite3
@@ -158,39 +160,87 @@ def write(index_dir: str | os.PathLike, records: list[Record], files: list[dict]
 
 def _insert(db: sqlite3.Connection, r: Record) -> None:
     """One record: its row (the record as JSON, without the text kept in its own column) and side tables."""
-    d = r.to_dict()
-    d.pop("text", None)
     region = r.region or {}
     news = r.newsletter or {}
+    rid = r.id
+    paths = [_j_list(s.path) for s in r.sections]
     db.execute(
         "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (r.id, r.source, r.title, r.doc_number, r.doc_number_raw, r.registration_number,
-         _j(r.issuers), r.date, r.published, r.recipients, r.category, news.get("publisher"),
-         news.get("issue"), _j(r.links), r.effective_from, r.effective_until, r.doc_type,
-         region.get("province"), region.get("city"), region.get("county"), r.text, _j(d)))
-    db.executemany("INSERT INTO issuers VALUES (?,?,?)", [(r.id, i, n) for i, n in enumerate(r.issuers)])
-    db.executemany("INSERT INTO deadlines VALUES (?,?,?,?,?,?,?,?,?)",
-                   [(r.id, i, x.date, x.time, x.opens, x.recurring, x.month, x.day, x.text)
-                    for i, x in enumerate(r.deadlines)])
-    db.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)",
-                   [(r.id, i, x.year, x.indicator, x.direction, x.value, x.unit, x.baseline_year, x.text)
-                    for i, x in enumerate(r.targets)])
-    db.executemany("INSERT INTO citations VALUES (?,?,?)",
-                   [(r.id, n, "cites") for n in r.cites] + [(r.id, n, "repeals") for n in r.repeals])
-    db.executemany("INSERT INTO responsible_units VALUES (?,?,?)",
-                   [(r.id, u["role"], u["name"]) for u in r.responsible_units])
-    db.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
-                   [(r.id, s.id, s.level, s.number, s.heading, _j(s.path), s.start, s.end) for s in r.sections])
-    db.executemany("INSERT INTO support VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                   [(r.id, i, x["kind"], x["amount"], x["amount_max"], x["unit"], x["ratio"], x["ratio_max"],
-                     x["cap"], x["object"], x["text"]) for i, x in enumerate(r.support)])
-    db.executemany("INSERT INTO conditions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                   [(r.id, i, x["kind"], x["min"], x["max"], x["value"], x["unit"], x.get("subject"),
-                     int(x.get("applicant", True)), _j(x["section"]), x["text"]) for i, x in enumerate(r.conditions)])
+        (rid, r.source, r.title, r.doc_number, r.doc_number_raw, r.registration_number,
+         _j_list(r.issuers), r.date, r.published, r.recipients, r.category, news.get("publisher"),
+         news.get("issue"), _j_list(r.links), r.effective_from, r.effective_until, r.doc_type,
+         region.get("province"), region.get("city"), region.get("county"), r.text, _record_json(r)))
+    # (a side table with no rows for this record is skipped: executemany of nothing writes nothing)
+    if r.issuers:
+        db.executemany("INSERT INTO issuers VALUES (?,?,?)", [(rid, i, n) for i, n in enumerate(r.issuers)])
+    if r.deadlines:
+        db.executemany("INSERT INTO deadlines VALUES (?,?,?,?,?,?,?,?,?)",
+                       [(rid, i, x.date, x.time, x.opens, x.recurring, x.month, x.day, x.text)
+                        for i, x in enumerate(r.deadlines)])
+    if r.targets:
+        db.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)",
+                       [(rid, i, x.year, x.indicator, x.direction, x.value, x.unit, x.baseline_year, x.text)
+                        for i, x in enumerate(r.targets)])
+    if r.cites or r.repeals:
+        db.executemany("INSERT INTO citations VALUES (?,?,?)",
+                       [(rid, n, "cites") for n in r.cites] + [(rid, n, "repeals") for n in r.repeals])
+    if r.responsible_units:
+        db.executemany("INSERT INTO responsible_units VALUES (?,?,?)",
+                       [(rid, u["role"], u["name"]) for u in r.responsible_units])
+    if r.sections:
+        db.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
+                       [(rid, s.id, s.level, s.number, s.heading, path, s.start, s.end)
+                        for s, path in zip(r.sections, paths)])
+    if r.support:
+        db.executemany("INSERT INTO support VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       [(rid, i, x["kind"], x["amount"], x["amount_max"], x["unit"], x["ratio"], x["ratio_max"],
+                         x["cap"], x["object"], x["text"]) for i, x in enumerate(r.support)])
+    if r.conditions:
+        db.executemany("INSERT INTO conditions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       [(rid, i, x["kind"], x["min"], x["max"], x["value"], x["unit"], x.get("subject"),
+                         int(x.get("applicant", True)), _j(x["section"]), x["text"])
+                        for i, x in enumerate(r.conditions)])
+
+
+# json.dumps(v, ensure_ascii=False) builds an encoder per call; these are built once (same output).
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_encode_str = json.encoder.encode_basestring       # what that encoder writes a str with
 
 
 def _j(v) -> str:
-    return json.dumps(v, ensure_ascii=False)
+    return _ENCODER.encode(v)
+
+
+def _j_list(v) -> str:
+    """_j of a list, written directly when it holds only strings (issuers, links, section paths)."""
+    if type(v) is list and all(type(x) is str for x in v):
+        return "[" + ", ".join(map(_encode_str, v)) + "]"
+    return _j(v)
+
+
+def _dataclass_fields(o) -> dict:
+    """A dataclass inside a record, as ``dataclasses.asdict`` would give it (JSON only)."""
+    known = _FIELD_NAMES.get(type(o))
+    if known is None:
+        if not dataclasses.is_dataclass(o) or isinstance(o, type):
+            raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+        names = tuple(f.name for f in dataclasses.fields(o))
+        get = operator.attrgetter(*names) if len(names) > 1 else (lambda x, n=names: tuple(getattr(x, k) for k in n))
+        known = _FIELD_NAMES[type(o)] = (names, get)
+    names, get = known
+    return dict(zip(names, get(o)))
+
+
+_FIELD_NAMES: dict[type, tuple] = {}
+_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_dataclass_fields)
+
+
+def _record_json(r: Record) -> str:
+    """``_j`` of ``r.to_dict()`` without its text, written straight from the record: JSON does not
+    need the deep copy ``to_dict`` makes, only the same keys and values in the same order."""
+    d = _dataclass_fields(r)
+    del d["text"]
+    return _RECORD_ENCODER.encode(d)
 
 
 def connect(index_dir: str | os.PathLike) -> sqlite3.Connection:

@@ -17,9 +17,27 @@ def _styles() -> list[tuple[str, re.Pattern]]:
     return [(name, re.compile(p)) for name, p in rules.get("structure", "levels")]
 
 
+@lru_cache(maxsize=None)
+def _any_style() -> tuple[re.Pattern | None, dict[str, str]]:
+    """All styles as one regex, each in a group of its own (``_s0``, ``_s1`` … -> style), tried in
+    order as the loop over _styles() tries them; None when they cannot be joined."""
+    styles = rules.get("structure", "levels")
+    if any(re.compile(p).groups for _, p in styles):
+        return None, {}
+    try:
+        rx = re.compile("|".join(f"(?P<_s{i}>{p})" for i, (_, p) in enumerate(styles)))
+    except re.error:
+        return None, {}
+    return rx, {f"_s{i}": name for i, (name, _) in enumerate(styles)}
+
+
 def marker(line: str) -> tuple[str, str] | None:
     """(style, marker text) if the line starts with a numbering marker."""
     s = line.strip()
+    rx, names = _any_style()
+    if rx is not None:
+        m = rx.match(s)
+        return (names[m.lastgroup], m.group(0)) if m else None
     for name, rx in _styles():
         m = rx.match(s)
         if m:
@@ -27,15 +45,24 @@ def marker(line: str) -> tuple[str, str] | None:
     return None
 
 
+_ARTICLE = re.compile(r"^第.+[条]$")
+_STOPS = re.compile(r"[。；]")
+
+
+@lru_cache(maxsize=None)
+def _first_clause(max_len: int) -> re.Pattern:
+    return re.compile(r"(.{1,%d}?)[。；：:]" % max_len)
+
+
 def heading_of(line: str, mark: str) -> str:
     """The heading words after the marker: the whole line when short, else its first clause."""
     rest = line.strip()[len(mark):].strip()
-    if re.match(r"^第.+[条]$", mark):          # articles are cited by their number
+    if _ARTICLE.match(mark):          # articles are cited by their number
         return mark
     max_len = rules.get("structure", "heading_max_len")
-    if len(rest) <= max_len and not re.search(r"[。；]", rest.rstrip("。；")):
+    if len(rest) <= max_len and not _STOPS.search(rest.rstrip("。；")):
         return rest.rstrip("。；：:")
-    m = re.match(r"(.{1,%d}?)[。；：:]" % max_len, rest)
+    m = _first_clause(max_len).match(rest)
     return m.group(1) if m else rest[:20] + "…"
 
 
@@ -44,12 +71,16 @@ def parse_sections(text: str) -> list[Section]:
     stack: list[tuple[str, Section, list[int]]] = []   # (style, section, ordinal path)
     counters: dict[tuple, int] = {}
     pos = 0
+    rx, names = _any_style()
     for line in text.split("\n"):
-        found = marker(line)
+        if rx is not None:      # marker(line), inlined: this runs for every line
+            m = rx.match(line.strip())
+            found = (names[m.lastgroup], m.group(0)) if m else None
+        else:
+            found = marker(line)
         if found:
             style, mark = found
-            styles_on_stack = [s for s, _, _ in stack]
-            if style in styles_on_stack:
+            if any(s == style for s, _, _ in stack):
                 while stack and stack[-1][0] != style:
                     stack.pop()
                 stack.pop()
@@ -72,12 +103,13 @@ def parse_sections(text: str) -> list[Section]:
 
 def _close(sections: list[Section], total: int) -> None:
     """A section ends where the next section of the same or a higher level starts."""
-    for i, s in enumerate(sections):
+    open_: list[Section] = []       # sections not closed yet, levels rising (one pass, not n²)
+    for t in sections:
+        while open_ and open_[-1].level >= t.level:
+            open_.pop().end = t.start
+        open_.append(t)
+    for s in open_:
         s.end = total
-        for t in sections[i + 1:]:
-            if t.level <= s.level:
-                s.end = t.start
-                break
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:

@@ -75,3 +75,8 @@ def test_page_numbers_removed():
 
 def test_fullwidth_digits_normalised():
     assert C.normalize_chars("国发〔２０１６〕７４号") == "国发〔2016〕74号"
+
+
+def test_character_normalisation_is_a_plain_translation():
+    text = "".join(chr(c) for c in range(0x20, 0x3100)) + "ＡＢＣ１２３\u3000\u00a0\ufeff\u200b\r正文"
+    assert C.normalize_chars(text) == text.translate(C._FULLWIDTH)

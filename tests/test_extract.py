@@ -137,3 +137,70 @@ def test_title_wrapped_over_three_lines():
 
 def test_own_number_with_signer():
     assert numbers.own_number(["关于甲的请示", "晋政发〔2019〕5号      签发人：张三", "国务院："]).canonical == "晋政发〔2019〕5号"
+
+
+# ---- the quick tests before costly regexes must never change a result ------------------------
+
+def test_regex_requirements_hold_for_every_match():
+    import random
+    import re
+
+    import importlib
+
+    from kb import rules
+    support_mod = importlib.import_module("kb.extract.support")
+    patterns = [rules.rx("deadlines", k) for k in ("window", "due", "due_plain", "closing", "monthly",
+                                                   "yearly", "quarterly")]
+    patterns += [support_mod._rx(k["pattern"]) for k in support_mod.data()["conditions"]["kind"]]
+    patterns += [rules.rx("targets", "due_year"), numbers._rx(), rules.raw("numbers", "registration")]
+    rng = random.Random(5)
+    samples = ["截至2018年12月20日前报送", "于二〇一八年十二月三日16:00前将推荐表报送", "每月25日前报送",
+               "自季度终了十五日内报送", "营业收入在500万元以上", "注册资本不低于100万元", "国发〔2016〕 74 号",
+               "具有3年以上工作经验", "SDPR-2018-0040006", "力争到2020年"]
+    for rx in patterns:
+        needs = rules.requirements(rx)
+        chars = rules.required_chars(rx)
+        for s in samples + ["".join(rng.choice(s) for _ in range(30)) for s in samples]:
+            if rx.search(s):
+                assert rules.may_match(needs, s), (rx.pattern, s)
+                assert all(c in s for c in chars), (rx.pattern, s)
+    # what the analysis cannot read gives no shortcut
+    assert rules.requirements(re.compile("(?i)abc")) == ()
+    assert rules.requirements(re.compile("a|b|")) == ()
+    assert rules.requirements(re.compile("(?:具备|符合)(?:以下|下列)条件")) == (
+        ("条件",), ("具备", "符合"), ("以下", "下列"))
+    assert rules.end_class(re.compile(r"a[^x]$")) is None           # could end in a space
+    assert rules.end_class(re.compile(r"(?m)a\d$")) is None
+    assert rules.solid_width(re.compile(r"\d+")) is None
+    assert rules.solid_width(re.compile(r"a\s*(?:bc|d)\s+e?")) == 4
+    assert rules.substring_safe(re.compile("ab+c")) and not rules.substring_safe(re.compile(r"\bab"))
+
+
+def test_number_search_around_hao_finds_what_finditer_finds():
+    import random
+    rx = numbers._rx()
+    rng = random.Random(12)
+
+    def ws():
+        return rng.choice(["", "", " ", "  ", "\t", "\u3000", "\n", " \n  "]) * rng.randint(0, 3)
+
+    def num():
+        if rng.random() < .5:
+            return (rng.choice("〔(（[【") + ws() + rng.choice(["2018", "1999", "2101"]) + ws() + rng.choice("〕)）]】")
+                    + ws() + rng.choice(["", "第"]) + ws() + str(rng.randint(0, 123456)) + ws() + "号")
+        return rng.choice(["2018", "1234"]) + ws() + "年" + ws() + rng.choice(["", "第"]) + ws() + str(rng.randint(0, 999999)) + ws() + "号"
+    for _ in range(3000):
+        text = "".join(rng.choice(["国发", "工信部联", "", "根据", "号", "年"]) + ws() + num() + ws()
+                       for _ in range(rng.randint(1, 4)))
+        assert [(m.span(), m.groupdict()) for m in numbers._matches(rx, text)] == \
+            [(m.span(), m.groupdict()) for m in rx.finditer(text)], text
+
+
+def test_record_to_dict_is_asdict():
+    import dataclasses
+    text = ("关于印发《测试办法》的通知\n国发〔2016〕74号\n各省：\n一、总体要求\n（一）到2020年，单位GDP能耗下降15%。\n"
+            "申报单位应于2018年12月20日前将材料报送。\n二、支持措施\n对认定的企业给予奖励50万元。\n国务院\n2016年12月5日\n")
+    rec = extract(Part(text=text), "x.txt", "x")
+    assert rec.sections and rec.targets and rec.deadlines
+    assert rec.to_dict() == dataclasses.asdict(rec)
+    assert list(rec.to_dict()) == list(dataclasses.asdict(rec))

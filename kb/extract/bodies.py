@@ -16,10 +16,14 @@ def _suffix_rx() -> re.Pattern:
     return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
 
 
+_BODY_CHARS = re.compile(rf"[{_CJK}（）()]+")
+_LIST_MARKS = re.compile(r"[，、]")
+
+
 def is_body_name(s: str) -> bool:
     """A name like 工业和信息化部 / 长治市人民政府办公室: CJK only, ending with a body suffix."""
     s = s.strip()
-    if not (2 <= len(s) <= 30) or not re.fullmatch(rf"[{_CJK}（）()]+", s):
+    if not (2 <= len(s) <= 30) or not _BODY_CHARS.fullmatch(s):
         return False
     if any(s.startswith(w) for w in rules.get("doc", "not_body_starts")):
         return False
@@ -72,25 +76,34 @@ def recipients(lines: list[str], max_lines: int = 8) -> tuple[str | None, str | 
             continue
         if body.startswith(("附件", "根据", "为", "现", "有关事项")) or "通知如下" in body:
             continue
-        if body.startswith(_RECIP_STARTS) or re.search(r"[，、]", body) or is_body_name(body):
+        if body.startswith(_RECIP_STARTS) or _LIST_MARKS.search(body) or is_body_name(body):
             return body, line
     return None, None
 
 
+@lru_cache(maxsize=None)
+def _roles_rx() -> re.Pattern:
+    role_rx = "|".join(map(re.escape, rules.get("responsible", "roles")))
+    return re.compile(rf"(?P<role>{role_rx})\s*[：:]\s*(?P<names>[^；;）)\n。]+)")
+
+
+_NAME_SEP = re.compile(r"[、，,]")
+_NAME_TAIL = re.compile(r"(?:等有关部门|等有关单位|等部门|等单位|等|按职责分工负责|分别负责|负责|落实)$")
+_NAME_TAIL_AFTER = re.compile(r"(?:等有关部门|等有关单位|等部门|等)$")
+
+
 def responsible_units(text: str) -> list[dict]:
     """牵头单位/责任单位/配合单位 lists, as named, with the sentence they came from."""
-    roles = rules.get("responsible", "roles")
-    role_rx = "|".join(map(re.escape, roles))
     out: list[dict] = []
     seen = set()
-    for m in re.finditer(rf"(?P<role>{role_rx})\s*[：:]\s*(?P<names>[^；;）)\n。]+)", text):
+    for m in _roles_rx().finditer(text):
         role = m.group("role")
-        for raw in re.split(r"[、，,]", m.group("names")):
-            name = re.sub(r"(?:等有关部门|等有关单位|等部门|等单位|等|按职责分工负责|分别负责|负责|落实)$", "", raw.strip())
+        for raw in _NAME_SEP.split(m.group("names")):
+            name = _NAME_TAIL.sub("", raw.strip())
             r = role
             if name.endswith("牵头"):
                 name, r = name[:-2], "牵头单位"
-            name = re.sub(r"(?:等有关部门|等有关单位|等部门|等)$", "", name).strip()
+            name = _NAME_TAIL_AFTER.sub("", name).strip()
             if not (2 <= len(name) <= 30) or (r, name) in seen:
                 continue
             seen.add((r, name))

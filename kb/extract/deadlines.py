@@ -8,14 +8,16 @@ sentence (于2018年12月20日前将推荐表报送…); the date of signing, el
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kb import rules
+from kb.extract import text as _text
 from kb.extract.dates import cn_number, iso, parse_date, parse_time
 from kb.model import Deadline
 
 
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[。；;！？\n])", text) if s.strip()]
+_UP_TO_DAY = re.compile(r"^.*?日")
+_KINDS = ("window", "due", "due_plain", "closing", "monthly", "yearly", "quarterly")
 
 
 def _verb_after(sentence: str, pos: int) -> bool:
@@ -24,19 +26,46 @@ def _verb_after(sentence: str, pos: int) -> bool:
 
 def _datetime(s: str) -> tuple[str | None, str | None]:
     d = parse_date(s)
-    t = parse_time(re.sub(r"^.*?日", "", s, count=1)) if d else None
+    t = parse_time(_UP_TO_DAY.sub("", s, count=1)) if d else None
     return iso(d), t
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> dict[str, tuple[re.Pattern, tuple, frozenset[str]]]:
+    """Each deadline shape with the words and the characters any match of it holds (quick tests
+    before the regex, see kb.rules.requirements)."""
+    return {k: (rx, rules.requirements(rx), rules.required_chars(rx))
+            for k in _KINDS for rx in [rules.rx("deadlines", k)]}
 
 
 def deadlines(text: str) -> list[Deadline]:
     out: list[Deadline] = []
-    for sent in _sentences(text):
+    # the shapes this text can hold at all, and the characters a sentence needs for any of them
+    shapes = {k: (rx, need) for k, (rx, need, _) in _patterns().items() if rules.may_match(need, text)}
+    if not shapes:
+        return []
+    common = tuple(frozenset.intersection(*(_patterns()[k][2] for k in shapes)))
+    first = common[0] if common else ""      # ("" is in every piece)
+    rest = common[1:]
+    no_match = ()
+    for piece in _text.pieces(text):
+        if first not in piece or (rest and not all(c in piece for c in rest)):
+            continue        # (a piece lacking a character lacks it stripped too)
+        sent = piece.strip()
+        if not sent:
+            continue
         used: list[tuple[int, int]] = []
 
         def free(m: re.Match) -> bool:
             return all(m.end() <= a or m.start() >= b for a, b in used)
 
-        for m in rules.rx("deadlines", "window").finditer(sent):
+        def matches(key: str):
+            rx, need = shapes.get(key) or (None, None)
+            if rx is None or not rules.may_match(need, sent):
+                return no_match
+            return rx.finditer(sent)
+
+        for m in matches("window"):
             opens_d, opens_t = _datetime(m.group("open"))
             close_d, close_t = _datetime(m.group("close"))
             if close_d:
@@ -44,7 +73,7 @@ def deadlines(text: str) -> list[Deadline]:
                 out.append(Deadline(date=close_d, time=close_t, opens=opens, text=sent))
                 used.append(m.span())
         for key in ("due", "due_plain", "closing"):
-            for m in rules.rx("deadlines", key).finditer(sent):
+            for m in matches(key):
                 if not free(m) or (key != "closing" and not _verb_after(sent, m.end())):
                     continue
                 d, t = _datetime(m.group(0))
@@ -52,7 +81,7 @@ def deadlines(text: str) -> list[Deadline]:
                     out.append(Deadline(date=d, time=t, text=sent))
                     used.append(m.span())
         for key in ("monthly", "yearly", "quarterly"):
-            for m in rules.rx("deadlines", key).finditer(sent):
+            for m in matches(key):
                 if not free(m) or not _verb_after(sent, m.end()):
                     continue
                 g = m.groupdict()

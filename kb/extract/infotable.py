@@ -18,15 +18,41 @@ LABELS = {
 }
 _PAIR = re.compile(r"(?P<label>(?:[\u4e00-\u9fff]\s*){2,6}?)\s*[：:]\s*(?P<value>[^\t：:]*?)(?=\t|\s{2,}|$|(?:\s(?:[\u4e00-\u9fff]\s*){2,6}[：:]))")
 
+_SPACE = re.compile(r"\s")
+_LABEL_MAX = 6        # CJK characters of a label, as in _PAIR
+
+
+def _first_start(s: str) -> int:
+    """Where the first pair of ``s`` can begin at the earliest: a label is 2-6 CJK characters
+    (spaces between them) right before a colon, so nothing before the first colon's label can
+    start a match and the scan for pairs begins there."""
+    colons = [i for i in (s.find("："), s.find(":")) if i >= 0]
+    if not colons:
+        return len(s)
+    k = start = min(colons)
+    cjk = 0
+    while k > 0 and cjk < _LABEL_MAX:
+        ch = s[k - 1]
+        if "\u4e00" <= ch <= "\u9fff":
+            cjk += 1
+            start = k - 1
+        elif not ch.isspace():
+            break
+        k -= 1
+    return start
+
 
 def parse(lines: list[str], max_lines: int = 30) -> tuple[dict, set[int]]:
     """(fields, indexes of the table's lines) from the top of a document."""
     info: dict = {}
     used: set[int] = set()
     for i, line in enumerate(lines[:max_lines]):
+        if "：" not in line and ":" not in line:     # every pair has its colon
+            continue
         found = False
-        for m in _PAIR.finditer(line.strip()):
-            label = re.sub(r"\s", "", m.group("label"))
+        s = line.strip()
+        for m in _PAIR.finditer(s, _first_start(s)):
+            label = _SPACE.sub("", m.group("label"))
             key = LABELS.get(label)
             if key and m.group("value").strip():
                 info.setdefault(key, m.group("value").strip())

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kb import rules
+from kb.extract import text as _text
 
 _CJK = r"\u3400-\u9fff"
 
@@ -37,9 +38,15 @@ class DocNumber:
     end: int
 
 
+@lru_cache(maxsize=None)
+def _strip_words() -> tuple[tuple[str, ...], frozenset[str]]:
+    words = rules.get("numbers", "prefix_strip")
+    return tuple(sorted(words, key=len, reverse=True)), frozenset(words)
+
+
 def _clean_prefix(prefix: str) -> str:
     """Drop words that precede a number without being part of its 机关代字 (根据国发… -> 国发)."""
-    words = sorted(rules.get("numbers", "prefix_strip"), key=len, reverse=True)
+    words = _strip_words()[0]
     changed = True
     while changed and prefix:
         changed = False
@@ -52,18 +59,62 @@ def _clean_prefix(prefix: str) -> str:
     return prefix
 
 
+_END = "号"      # every match of _rx() ends with it and holds it nowhere else
+
+
+def _matches(rx: re.Pattern, text: str):
+    """``rx.finditer(text)`` for the number regex, without running the regex over all the text.
+
+    A match ends at a 号 and holds no other, so each 号 ends at most one match, found by a search
+    from just after the previous 号.  A match holds at most ``solid_width`` characters other than
+    whitespace, so that search can start where the walk back from the 号 has passed more of them:
+    no match starts earlier.  The regex looks at nothing outside what it matches, so searching
+    between these bounds finds what finditer finds.
+    """
+    width = rules.solid_width(rx)
+    o, c = rules.get("numbers", "open_brackets"), rules.get("numbers", "close_brackets")
+    if not rules.substring_safe(rx) or _END in o + c:
+        yield from rx.finditer(text)
+        return
+    lo = 0
+    h = text.find(_END)
+    while h != -1:
+        k = h
+        if width is not None:
+            solid = 0
+            while k >= lo:
+                if not text[k].isspace():
+                    solid += 1
+                    if solid > width:
+                        break
+                k -= 1
+            start = k + 1
+        else:
+            start = lo
+        m = rx.search(text, max(lo, start), h + 1)
+        if m:
+            yield m
+        lo = h + 1
+        h = text.find(_END, lo)
+
+
 def find_numbers(text: str) -> list[DocNumber]:
     out = []
+    rx = _rx()
+    if not rules.may_match(rules.requirements(rx), text):     # no 号, no number
+        return out
     prev_end = 0
-    for m in _rx().finditer(text):
-        head = _prefix_rx().search(text, max(prev_end, m.start() - rules.get("numbers", "prefix_max")), m.start())
+    prefix_rx, prefix_max = _prefix_rx(), rules.get("numbers", "prefix_max")
+    strip_words = _strip_words()[1]
+    for m in _matches(rx, text):
+        head = prefix_rx.search(text, max(prev_end, m.start() - prefix_max), m.start())
         prev_end = m.end()
         if not head:
             continue
         prefix = _clean_prefix(head.group(0))
         year = m.group("year") or m.group("year2")
         # "2018年第26号公告" has no 机关代字: an announcement number, not a 发文字号
-        if not prefix or prefix.endswith(("年", "第")) or prefix in rules.get("numbers", "prefix_strip"):
+        if not prefix or prefix.endswith(("年", "第")) or prefix in strip_words:
             continue
         if m.group("year2") and m.group("di"):
             continue
@@ -107,18 +158,22 @@ def own_number(lines: list[str], max_lines: int = 12) -> DocNumber | None:
 
 
 def registration_number(text: str) -> str | None:
-    m = re.search(rules.get("numbers", "registration"), text[:2000])
+    rx = rules.raw("numbers", "registration")
+    head = text[:2000]
+    m = rx.search(head) if rules.may_match(rules.requirements(rx), head) else None
     return m.group(0) if m else None
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[。；;！？\n])", text) if s.strip()]
+    return [s for s in _text.pieces(text) if s.strip()]
 
 
 def repealed_numbers(text: str) -> list[tuple[str, str]]:
     """Numbers a sentence declares repealed (…予以废止): [(canonical, sentence)]."""
-    rx = re.compile(rules.get("numbers", "repeal"))
+    rx = rules.raw("numbers", "repeal")
     out = []
+    if rules.substring_safe(rx) and not rx.search(text):     # no sentence repeals anything
+        return out
     for sent in _sentences(text):
         m = rx.search(sent)
         if not m:

@@ -14,7 +14,8 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-from kb import regions
+from kb import regions, rules
+from kb.extract import text as _text
 from kb.extract.dates import DATE_RX, cn_number, iso, parse_date
 from kb.model import Section
 
@@ -54,6 +55,29 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(_fill(pattern))
 
 
+@lru_cache(maxsize=None)
+def _raw(pattern: str) -> re.Pattern:
+    """A rule used as written (no placeholders), compiled once."""
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=None)
+def _amount_rx() -> re.Pattern:
+    money, bare = _units()
+    return re.compile(rf"\s*({_NUM})\s*({money}|{bare})?\s*")
+
+
+@lru_cache(maxsize=None)
+def _figure_rx() -> re.Pattern:
+    dash = data()["figures"]["range_dash"]
+    return re.compile(rf"({_NUM})\s*(%|％)?\s*(?:{dash}\s*({_NUM})\s*)?(%|％|{_units()[0]})")
+
+
+_CLAUSES = re.compile(r"[^，,；;。]+")
+_SPACE = re.compile(r"\s")
+_PCT_MARKS = re.compile(r"[%％\s]")
+
+
 def number(s: str) -> float | None:
     s = s.strip()
     try:
@@ -71,8 +95,7 @@ def number(s: str) -> float | None:
 
 def parse_amount(s: str) -> float | None:
     """'3万元' / '1.5亿元' / '2亿' / '5000万' / '500万元' / '200000' -> 元 (float); None if not money."""
-    money, bare = _units()
-    m = re.fullmatch(rf"\s*({_NUM})\s*({money}|{bare})?\s*", str(s))
+    m = _amount_rx().fullmatch(str(s))
     if not m:
         return None
     n = number(m.group(1))
@@ -84,9 +107,7 @@ def parse_amount(s: str) -> float | None:
 
 def _figures(s: str) -> dict:
     """The figure in ``s`` (one number or a range, money or percent) -> fields of a measure."""
-    dash = data()["figures"]["range_dash"]
-    money = _units()[0]
-    m = re.search(rf"({_NUM})\s*(%|％)?\s*(?:{dash}\s*({_NUM})\s*)?(%|％|{money})", s)
+    m = _figure_rx().search(s)
     if not m:
         return {}
     lo, hi, unit = number(m.group(1)), number(m.group(3)) if m.group(3) else None, m.group(4)
@@ -103,14 +124,7 @@ def _frac(v: float | None) -> float | None:
 
 def sentences(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) pairs; a sentence ends at 。；！？ or a line break."""
-    out, start = [], 0
-    for m in re.finditer(r"[。；;！？\n]", text):
-        if text[start:m.end()].strip():
-            out.append((start, text[start:m.end()]))
-        start = m.end()
-    if text[start:].strip():
-        out.append((start, text[start:]))
-    return out
+    return list(_text.spans(text))
 
 
 # ---- support measures ----------------------------------------------------------------------
@@ -118,8 +132,10 @@ def sentences(text: str) -> list[tuple[int, str]]:
 def support(text: str) -> list[dict]:
     """Support measures of a document, in text order."""
     out = []
-    for _, sent in sentences(text):
-        out.extend(_measures(sent))
+    any_measure = _any_measure()
+    for _, sent in _text.spans(text):
+        if any_measure.search(sent):     # most sentences grant nothing: one cheap search to know
+            out.extend(_measures(sent))
     return out
 
 
@@ -142,8 +158,8 @@ def _measures(sent: str) -> list[dict]:
     items, last_end, last_clause, taken = [], -10, -1, 0
     for n, (start, end, kind) in enumerate(found):
         clause_start = max(sent.rfind(c, 0, start) for c in "，,。；;：:") + 1
-        if (re.search(cfg["negated_before"], sent[clause_start:start]) or re.search(cfg["noise"], sent[start:end + 4])
-                or re.search(cfg["negated_sentence"], sent)):
+        if (_raw(cfg["negated_before"]).search(sent[clause_start:start]) or _raw(cfg["noise"]).search(sent[start:end + 4])
+                or _raw(cfg["negated_sentence"]).search(sent)):
             continue
         if start - last_end <= cfg["merge_gap"]:    # 补助奖励: one measure
             last_end = max(last_end, end)
@@ -168,7 +184,7 @@ def _repeats(item: dict, before: str, same_clause: bool) -> bool:
     if item["figure"] is None and same_clause:
         return True
     cap_only = item["cap"] is not None and item["amount"] is None and item["ratio"] is None
-    return cap_only and not re.search(data()["support"]["new_beneficiary"], before)
+    return cap_only and not _raw(data()["support"]["new_beneficiary"]).search(before)
 
 
 def _measure(kind: str, sent: str, start: int, end: int, clause_start: int, stop: int, taken: int = 0) -> dict:
@@ -185,14 +201,14 @@ def _measure(kind: str, sent: str, start: int, end: int, clause_start: int, stop
         fig = fig_rx.match(sent, after.start("fig"), after.end("fig"))
     else:
         for m in fig_rx.finditer(sent, max(clause_start, taken), start):
-            if re.fullmatch(cfg["gap_before"], sent[m.end():start]):
+            if _raw(cfg["gap_before"]).fullmatch(sent[m.end():start]):
                 fig = m
     fig_end = end
     if fig:
         fig_end = max(end, fig.end())
         item["_end"] = fig.end()
         figures = _figures(fig.group(0))
-        if re.search(cfg["cap"], sent[clause_start:fig.start()]):
+        if _raw(cfg["cap"]).search(sent[clause_start:fig.start()]):
             item["figure"] = figures["figure"]
             if "amount" in figures:
                 item["cap"], item["unit"] = figures["amount_max"] or figures["amount"], "元"
@@ -201,12 +217,12 @@ def _measure(kind: str, sent: str, start: int, end: int, clause_start: int, stop
         else:
             item.update(figures)
     if item["cap"] is None:     # a ceiling later on: 奖励3万元，最高不超过500万元
-        for c in re.finditer(r"[^，,；;。]+", sent[fig_end:stop]):
-            if c.start() and re.search(cfg["new_beneficiary"], c.group(0)):
+        for c in _CLAUSES.finditer(sent[fig_end:stop]):
+            if c.start() and _raw(cfg["new_beneficiary"]).search(c.group(0)):
                 break       # another clause for someone else: its ceiling is not ours
             cap = _rx(cfg["cap_later"]).search(c.group(0))
             if cap:
-                item["cap"], item["unit"] = parse_amount(re.sub(r"\s", "", cap.group("cap"))), "元"
+                item["cap"], item["unit"] = parse_amount(_SPACE.sub("", cap.group("cap"))), "元"
                 break
     obj = _rx(cfg["object"]).search(sent, max(0, start - 2), clause_end)
     if obj and kind in ("tax_relief", "fee_relief"):
@@ -222,19 +238,26 @@ def conditions(text: str, sections: list[Section]) -> list[dict]:
     cfg = data()["conditions"]
     spans = _condition_spans(text, sections)
     fallback = _rx(cfg["fallback"])
+    if not spans and (not rules.may_match(rules.requirements(fallback), text)
+                      or rules.substring_safe(fallback) and not fallback.search(text)):
+        return []       # no condition section and no sentence can say what an applicant must be
+    fallback_needs = rules.requirements(fallback)
+    kinds = _condition_kinds()
     out, seen = [], set()
-    for off, sent in sentences(text):
+    for off, sent in _text.spans(text):
         span = next(((s, subj) for s, subj in spans if s.start <= off < s.end), None)
-        if span is None and (spans or not fallback.search(sent)):
+        if span is None and (spans or not rules.may_match(fallback_needs, sent) or not fallback.search(sent)):
             continue
         subject = _subject(sent) or (span[1] if span else None)
-        for kind in cfg["kind"]:
-            for m in _rx(kind["pattern"]).finditer(sent):
+        for kind, rx, need in kinds:
+            if need and not rules.may_match(need, sent):      # the words it needs are missing
+                continue
+            for m in rx.finditer(sent):
                 item = _condition(kind, m, sent, _innermost(sections, off))
                 if item is None:
                     continue
                 item["subject"] = subject
-                item["applicant"] = not (subject and re.search(cfg["other_subjects"], subject))
+                item["applicant"] = not (subject and _raw(cfg["other_subjects"]).search(subject))
                 qualitative = item["kind"] == "credit"
                 key = (item["kind"], item["text"]) if qualitative else \
                     (item["kind"], item["min"], item["max"], item["value"], item["text"])
@@ -242,6 +265,13 @@ def conditions(text: str, sections: list[Section]) -> list[dict]:
                     seen.add(key)
                     out.append(item)
     return out
+
+
+@lru_cache(maxsize=None)
+def _condition_kinds() -> tuple[tuple[dict, re.Pattern, tuple], ...]:
+    """(kind, its compiled pattern, the words every match of it holds: kb.rules.requirements)."""
+    return tuple((kind, rx, rules.requirements(rx))
+                 for kind in data()["conditions"]["kind"] for rx in [_rx(kind["pattern"])])
 
 
 def _innermost(sections: list[Section], off: int) -> Section | None:
@@ -256,14 +286,21 @@ def _subject(sent: str) -> str | None:
 def _condition_spans(text: str, sections: list[Section]) -> list[tuple[Section, str | None]]:
     """Outermost sections about eligibility, each with who its conditions are about."""
     cfg = data()["conditions"]
-    head, intro = re.compile(cfg["heading"]), _rx(cfg["intro"])
+    head, intro = _raw(cfg["heading"]), _rx(cfg["intro"])
+    # a text without the words of an announcement has none in its sections either
+    intro_needs = rules.requirements(intro)
+    announces = rules.may_match(intro_needs, text)
     spans: list[tuple[Section, str | None]] = []
     for i, s in enumerate(sections):
         if any(p.start <= s.start and s.end <= p.end for p, _ in spans):
             continue
+        if not announces:
+            if head.search(s.heading[:20]):
+                spans.append((s, None))
+            continue
         nxt = sections[i + 1] if i + 1 < len(sections) else None     # sections are in text order
         own = text[s.start:nxt.start] if nxt and nxt.path[:-1] == s.path else text[s.start:s.end]
-        m = intro.search(own)
+        m = intro.search(own) if rules.may_match(intro_needs, own) else None
         announced = None
         if m:       # the sentence holding the announcement
             a = max(own.rfind(c, 0, m.start()) for c in "。；;！？\n") + 1
@@ -294,7 +331,7 @@ def _bound(raw: str, unit: str | None):
     if unit == "元":
         return parse_amount(raw)
     if unit == "fraction":
-        return _frac(number(re.sub(r"[%％\s]", "", raw)))
+        return _frac(number(_PCT_MARKS.sub("", raw)))
     if unit == "date":
         return iso(parse_date(raw))
     return number(raw)

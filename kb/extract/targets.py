@@ -6,19 +6,35 @@ clause, else its sentence, else its paragraph (list items often state the year o
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kb import rules
+from kb.extract.text import cut_after
 from kb.model import Target
+
+
+_MONTH_NEXT = re.compile(r"\s*\d{1,2}\s*月")
+_SENTENCE_END = "。；;"      # a sentence ends after one of these, a clause after _CLAUSE_END
+_CLAUSE_END = "，,"
+
+
+@lru_cache(maxsize=None)
+def _year_rules() -> tuple[re.Pattern, re.Pattern, tuple[str, ...]]:
+    due = rules.rx("targets", "due_year")
+    return rules.rx("targets", "baseline"), due, rules.requirements(due)
 
 
 def _due_years(s: str) -> list[tuple[int, int]]:
     """(position, year) of years a target is due by; baselines (比2015年) and full dates excluded."""
-    base = [m.span() for m in rules.rx("targets", "baseline").finditer(s)]
+    baseline, due, need = _year_rules()
+    if not rules.may_match(need, s):          # no year written at all
+        return []
+    base = [m.span() for m in baseline.finditer(s)]
     out = []
-    for m in rules.rx("targets", "due_year").finditer(s):
+    for m in due.finditer(s):
         if any(a <= m.start("year") < b for a, b in base):
             continue
-        if re.match(r"\s*\d{1,2}\s*月", s[m.end("year") + 1:]):
+        if _MONTH_NEXT.match(s, m.end("year") + 1):
             continue
         out.append((m.start(), int(m.group("year"))))
     return out
@@ -29,24 +45,31 @@ def targets(text: str) -> list[Target]:
     verb_rx = rules.rx("targets", "verbs")
     value_rx = rules.rx("targets", "value")
     base_rx = rules.rx("targets", "baseline")
+    years_of: dict[str, list[tuple[int, int]]] = {}     # a clause is often its whole sentence or paragraph
+
+    def due_years(s: str) -> list[tuple[int, int]]:
+        found = years_of.get(s)
+        if found is None:
+            found = years_of[s] = _due_years(s)
+        return found
     for para in text.split("\n"):
         if not value_rx.search(para):          # most paragraphs hold no figure at all
             continue
         para_years = None
         offset = 0
-        for sent in re.split(r"(?<=[。；;])", para):
+        for sent in cut_after(para, _SENTENCE_END):
             sent_years = None
             clause_start = 0
-            for clause in re.split(r"(?<=[，,])", sent):
+            for clause in cut_after(sent, _CLAUSE_END):
                 verb = verb_rx.search(clause)
                 value = value_rx.search(clause, verb.end()) if verb else None
                 if verb and value:
                     # years are looked up only for clauses that state a figure
                     if sent_years is None:
-                        sent_years = _due_years(sent)
+                        sent_years = due_years(sent)
                     if para_years is None:
-                        para_years = _due_years(para)
-                    years = _due_years(clause)
+                        para_years = due_years(para)
+                    years = due_years(clause)
                     pos = offset + clause_start
                     year = (years[0][1] if years else sent_years[0][1] if sent_years else
                             next((y for p, y in reversed(para_years) if p <= pos), None))
@@ -57,12 +80,15 @@ def targets(text: str) -> list[Target]:
     return out
 
 
+_INDICATOR_NOISE = re.compile(r"^[\d一二三四五六七八九十]+[、.．]|^[（(][^）)]*[）)]|[，,。；\s]")
+
+
 def _target(clause: str, sent: str, year: int, verb: re.Match, value: re.Match, base: re.Match | None) -> Target:
     indicator = clause[:verb.start()]
     if base and base.start() < verb.start():
         indicator = indicator[:base.start()]
-    indicator = re.sub(rules.get("targets", "due_year"), "", indicator)
-    indicator = re.sub(r"^[\d一二三四五六七八九十]+[、.．]|^[（(][^）)]*[）)]|[，,。；\s]", "", indicator)
+    indicator = rules.raw("targets", "due_year").sub("", indicator)
+    indicator = _INDICATOR_NOISE.sub("", indicator)
     return Target(year=year, text=clause.strip("，,。；; "), indicator=indicator or None,
                   direction=verb.group(0), value=float(value.group("value")), unit=value.group("unit"),
                   baseline_year=int(base.group("year")) if base else None, context=sent.strip())
