@@ -21,7 +21,6 @@ from kb.errors import KbError, ReadError
 from kb.extract import extract
 from kb.model import Record
 from kb.search import index as search_index
-from kb.search.analyzer import segmenter
 from kb.read import list_corpus, read_document
 from kb.split import split
 
@@ -99,10 +98,11 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
         raise KbError(f"corpus folder not found: {corpus}")
     paths = list_corpus(corpus)
     report = BuildReport(corpus=str(corpus), index=str(index_dir), files=len(paths))
-    hashes = {_source(p, corpus): _sha256(p) for p in paths}
     prev = {} if full or not _reusable(index_dir) else store.previous_files(index_dir)
+    # hashes only to compare with a previous build (reading a file records its own hash)
+    hashes = {_source(p, corpus): _sha256(p) for p in paths} if prev else {}
     unchanged = {s for s, h in hashes.items() if h and prev.get(s, {}).get("sha256") == h}
-    removed = set(prev) - set(hashes)
+    removed = set(prev) - {_source(p, corpus) for p in paths}
     todo = [p for p in paths if _source(p, corpus) not in unchanged]
     report.changed, report.removed = len(todo), len(removed)
     if prev and not todo and not removed:
@@ -117,10 +117,10 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
         idx.remove_sources(gone)
         db.remove_sources(gone)
         documents = 0
-        for info, recs in _map(todo, corpus, workers, idx):
+        for info, n, rows in _map(todo, corpus, workers, idx):
             db.add_file(info)
-            db.add(recs)
-            documents += len(recs)
+            db.add_rows(rows)
+            documents += n
             if progress:
                 progress(info, documents)
         report.documents, report.failed, report.fields = db.summary()
@@ -160,17 +160,17 @@ def _workers(workers: int | None, n: int) -> int:
 
 
 def _map(paths: list[Path], corpus: Path, workers: int | None, idx):
-    """(info, records) of each file, in order. In-process for few files; otherwise worker
-    processes read, extract and index (each into its own Whoosh segments, handed to ``idx``
-    at the end) and send the records back for the store."""
+    """(info, documents, store rows) of each file, in order. In-process for few files;
+    otherwise worker processes read, extract, index (each into its own Whoosh segments,
+    handed to ``idx`` at the end) and make the store's rows; the main process only inserts.
+    The workers load jieba's dictionary themselves, while the main process lists the files."""
     n = _workers(workers, len(paths))
     if n == 1:
         for p in paths:
             info, recs = process_file(p, corpus)
             idx.add(recs)
-            yield info, recs
+            yield info, len(recs), store.rows_of(recs)
         return
-    segmenter()                      # load the dictionary once, before the fork
     ctx = multiprocessing.get_context("fork")
     jobs, results = ctx.Queue(), ctx.Queue()
     chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
@@ -223,7 +223,7 @@ def _worker(jobs, results, corpus: Path, gen: Path) -> None:
             for path in chunk:
                 info, recs = process_file(path, corpus)
                 builder.add(recs)
-                out.append((info, recs))
+                out.append((info, len(recs), store.rows_of(recs)))
             results.put(("files", k, out))
         results.put(("segments", None, builder.finish()))
     except BaseException:

@@ -94,8 +94,12 @@ class StoreWriter:
         self.db.execute("INSERT OR REPLACE INTO files VALUES (:source, :sha256, :documents, :error)", info)
 
     def add(self, records: list[Record]) -> None:
-        for r in records:
-            _insert(self.db, r)
+        self.add_rows(rows_of(records))
+
+    def add_rows(self, rows: list[tuple[str, list]]) -> None:
+        """Insert what ``rows_of`` made (in a build worker, say)."""
+        for sql, values in rows:
+            self.db.executemany(sql, values)
 
     def summary(self) -> tuple[int, list[dict], dict[str, int]]:
         """(documents, failed files, documents having each field) of what is written so far."""
@@ -111,7 +115,7 @@ class StoreWriter:
     def commit(self, meta: dict) -> Path:
         self.db.execute("DELETE FROM meta")
         self.db.executemany("INSERT INTO meta VALUES (?, ?)",
-                            [(k, _j(v)) for k, v in {**meta, "schema_version": SCHEMA_VERSION}.items()])
+                   [(k, _j(v)) for k, v in {**meta, "schema_version": SCHEMA_VERSION}.items()])
         self.db.commit()
         self.db.close()
         os.replace(self.tmp, self.final)
@@ -158,48 +162,57 @@ def write(index_dir: str | os.PathLike, records: list[Record], files: list[dict]
         raise
 
 
-def _insert(db: sqlite3.Connection, r: Record) -> None:
+def rows_of(records: list[Record]) -> list[tuple[str, list]]:
+    """The (statement, rows) a StoreWriter inserts for these records: plain strings and numbers,
+    so the build's workers make them and the main process only runs the inserts."""
+    out: list[tuple[str, list]] = []
+    for r in records:
+        _rows(out.append, r)
+    return out
+
+
+def _rows(emit, r: Record) -> None:
     """One record: its row (the record as JSON, without the text kept in its own column) and side tables."""
     region = r.region or {}
     news = r.newsletter or {}
     rid = r.id
     paths = [_j_list(s.path) for s in r.sections]
-    db.execute(
+    emit((
         "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (rid, r.source, r.title, r.doc_number, r.doc_number_raw, r.registration_number,
-         _j_list(r.issuers), r.date, r.published, r.recipients, r.category, news.get("publisher"),
-         news.get("issue"), _j_list(r.links), r.effective_from, r.effective_until, r.doc_type,
-         region.get("province"), region.get("city"), region.get("county"), r.text, _record_json(r)))
-    # (a side table with no rows for this record is skipped: executemany of nothing writes nothing)
+        [(rid, r.source, r.title, r.doc_number, r.doc_number_raw, r.registration_number,
+          _j_list(r.issuers), r.date, r.published, r.recipients, r.category, news.get("publisher"),
+          news.get("issue"), _j_list(r.links), r.effective_from, r.effective_until, r.doc_type,
+          region.get("province"), region.get("city"), region.get("county"), r.text, _record_json(r))]))
+    # (a side table with no rows for this record is skipped)
     if r.issuers:
-        db.executemany("INSERT INTO issuers VALUES (?,?,?)", [(rid, i, n) for i, n in enumerate(r.issuers)])
+        emit(("INSERT INTO issuers VALUES (?,?,?)", [(rid, i, n) for i, n in enumerate(r.issuers)]))
     if r.deadlines:
-        db.executemany("INSERT INTO deadlines VALUES (?,?,?,?,?,?,?,?,?)",
-                       [(rid, i, x.date, x.time, x.opens, x.recurring, x.month, x.day, x.text)
-                        for i, x in enumerate(r.deadlines)])
+        emit(("INSERT INTO deadlines VALUES (?,?,?,?,?,?,?,?,?)",
+              [(rid, i, x.date, x.time, x.opens, x.recurring, x.month, x.day, x.text)
+               for i, x in enumerate(r.deadlines)]))
     if r.targets:
-        db.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)",
-                       [(rid, i, x.year, x.indicator, x.direction, x.value, x.unit, x.baseline_year, x.text)
-                        for i, x in enumerate(r.targets)])
+        emit(("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)",
+              [(rid, i, x.year, x.indicator, x.direction, x.value, x.unit, x.baseline_year, x.text)
+               for i, x in enumerate(r.targets)]))
     if r.cites or r.repeals:
-        db.executemany("INSERT INTO citations VALUES (?,?,?)",
-                       [(rid, n, "cites") for n in r.cites] + [(rid, n, "repeals") for n in r.repeals])
+        emit(("INSERT INTO citations VALUES (?,?,?)",
+              [(rid, n, "cites") for n in r.cites] + [(rid, n, "repeals") for n in r.repeals]))
     if r.responsible_units:
-        db.executemany("INSERT INTO responsible_units VALUES (?,?,?)",
-                       [(rid, u["role"], u["name"]) for u in r.responsible_units])
+        emit(("INSERT INTO responsible_units VALUES (?,?,?)",
+              [(rid, u["role"], u["name"]) for u in r.responsible_units]))
     if r.sections:
-        db.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
-                       [(rid, s.id, s.level, s.number, s.heading, path, s.start, s.end)
-                        for s, path in zip(r.sections, paths)])
+        emit(("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
+              [(rid, s.id, s.level, s.number, s.heading, path, s.start, s.end)
+               for s, path in zip(r.sections, paths)]))
     if r.support:
-        db.executemany("INSERT INTO support VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                       [(rid, i, x["kind"], x["amount"], x["amount_max"], x["unit"], x["ratio"], x["ratio_max"],
-                         x["cap"], x["object"], x["text"]) for i, x in enumerate(r.support)])
+        emit(("INSERT INTO support VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+              [(rid, i, x["kind"], x["amount"], x["amount_max"], x["unit"], x["ratio"], x["ratio_max"],
+                x["cap"], x["object"], x["text"]) for i, x in enumerate(r.support)]))
     if r.conditions:
-        db.executemany("INSERT INTO conditions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                       [(rid, i, x["kind"], x["min"], x["max"], x["value"], x["unit"], x.get("subject"),
-                         int(x.get("applicant", True)), _j(x["section"]), x["text"])
-                        for i, x in enumerate(r.conditions)])
+        emit(("INSERT INTO conditions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+              [(rid, i, x["kind"], x["min"], x["max"], x["value"], x["unit"], x.get("subject"),
+                int(x.get("applicant", True)), _j(x["section"]), x["text"])
+               for i, x in enumerate(r.conditions)]))
 
 
 # json.dumps(v, ensure_ascii=False) builds an encoder per call; these are built once (same output).

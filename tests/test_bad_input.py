@@ -64,7 +64,7 @@ def test_interrupted_build_keeps_the_previous_knowledge_base(tmp_path, monkeypat
 
     def boom(*a, **k):
         raise KeyboardInterrupt
-    monkeypatch.setattr(store, "_insert", boom)
+    monkeypatch.setattr(store.StoreWriter, "add_rows", boom)
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(CORPUS, idx, full=True)
     after = sqlite3.connect(store.db_path(idx)).execute("SELECT count(*) FROM documents").fetchone()[0]
