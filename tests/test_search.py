@@ -6,9 +6,12 @@ import threading
 import pytest
 from click.testing import CliRunner
 
+from whoosh import query as WQ, sorting
+
 from kb import pipeline
 from kb.cli import main
-from kb.search import index as sindex
+from kb.search import engine, facets as sfacets, index as sindex, postings
+from kb.search.phrase import deltas, fast_phrases
 from kb.search.query import search, split_filters
 
 from conftest import CORPUS
@@ -193,3 +196,188 @@ def test_search_during_a_swap_still_answers(tmp_path):
 def test_facets_respect_the_limit(idx):
     res = search(idx, "", facets=True, limit=3)
     assert len(res["hits"]) == 3 and res["total"] == 13
+
+
+# --- the fast paths (kb.search.engine, phrase, facets) give Whoosh's own answers ---------------
+
+WORDS = ["绿色", "发展", "节能", "改造", "碳排放", "交易", "碳排放权交易", "工业", "固体废物", "中小企业",
+         "融资", "项目", "申报", "企业", "资金", "管理"]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """A searcher of a Whoosh index with the knowledge base's schema and enough documents for
+    several blocks per word, three segments and deletions."""
+    import random
+    from whoosh import index as windex
+    rnd = random.Random(7)
+    ix = windex.create_in(tmp_path_factory.mktemp("synthetic"), sindex.schema())
+    for batch in range(3):
+        w = ix.writer()
+        for n in range(220):
+            body = " ".join(rnd.choice(WORDS[:rnd.randint(4, len(WORDS))]) for _ in range(rnd.randint(5, 120)))
+            w.add_document(id=f"d{batch}-{n}", title=" ".join(rnd.sample(WORDS, 3)), body=body,
+                           issuers=",".join(rnd.sample(["工业和信息化部", "科学技术部", "财政部"], rnd.randint(1, 2))),
+                           category=rnd.choice(["政策文件", "项目申报"]), year=rnd.choice([2017, 2018, 2019]),
+                           province=rnd.choice(["山西省", "山东省"]))
+        w.commit(merge=False)
+    w = ix.writer()
+    for n in range(0, 220, 9):
+        w.delete_by_term("id", f"d1-{n}")
+    w.commit(merge=False)
+    s = ix.searcher()
+    assert len(s.leaf_searchers()) == 3 and s.doc_count() < s.doc_count_all()
+    yield s
+    s.close()
+
+
+SYNTHETIC_QUERIES = ["绿色", "绿色 发展", "绿色发展", '"节能 改造 项目"', "碳排放权交易 融资", "碳排放交易",
+                     '"碳排放 交易"', "固体废物 OR 中小企业", "title:申报 资金"]
+
+
+def _parse(s, text, fast=True):
+    """The query search() runs; with fast=False, with Whoosh's own Phrase."""
+    from whoosh.qparser import MultifieldParser
+    from kb.search.query import AndGroup, _expand_aliases
+    q = MultifieldParser(["title", "body"], s.schema, group=AndGroup).parse(_expand_aliases(text))
+    return fast_phrases(q) if fast else q
+
+
+def _whoosh_scores(s, q, **kw) -> dict:
+    return {h.docnum: h.score for h in s.search(q, limit=None, **kw)}
+
+
+@pytest.mark.parametrize("text", SYNTHETIC_QUERIES)
+def test_engine_scores_are_whooshs(synthetic, text):
+    s = synthetic
+    want = _whoosh_scores(s, _parse(s, text, fast=False))       # Whoosh's Phrase and collectors
+    assert want, text
+    ev = engine.Evaluation(s, _parse(s, text))
+    assert ev.scores() == want                                   # same documents, same floats
+    for k in (1, 3, 10):
+        hits, total, exact = engine.Evaluation(s, _parse(s, text)).top(k)
+        assert hits == engine.best(want, k)
+        assert (total == len(want)) if exact else (total >= len(want))
+
+
+@pytest.mark.parametrize("text", SYNTHETIC_QUERIES)
+def test_fast_phrase_matcher_in_whooshs_collectors(synthetic, text):
+    # the doc-at-a-time PhraseMatcher (used when Whoosh itself searches) matches and scores as Phrase
+    s = synthetic
+    assert _whoosh_scores(s, _parse(s, text)) == _whoosh_scores(s, _parse(s, text, fast=False))
+    # top-k with block-quality skipping: the same as Whoosh's (not always the true best, see
+    # test_engine_top_k_is_exhaustive)
+    top = [(h.docnum, h.score) for h in s.search(_parse(s, text), limit=5)]
+    assert top == [(h.docnum, h.score) for h in s.search(_parse(s, text, fast=False), limit=5)]
+
+
+def test_engine_top_k_is_exhaustive(synthetic):
+    # Whoosh's TopCollector (limit=5) misses the best documents of later segments for this
+    # query (its matchers' quality bounds are too low); the engine's top-k is the true best
+    s = synthetic
+    every = _whoosh_scores(s, _parse(s, "碳排放权交易 融资", fast=False))
+    assert engine.Evaluation(s, _parse(s, "碳排放权交易 融资")).top(5)[0] == engine.best(every, 5)
+
+
+def test_engine_filters_and_facets_are_whooshs(synthetic):
+    s = synthetic
+    flt = WQ.And([WQ.Term("issuers", "财政部"), WQ.NumericRange("year", 2018, 2018)])
+    allow = sfacets.filter_docs(s, "test", lambda: flt)
+    for text in SYNTHETIC_QUERIES:
+        want = _whoosh_scores(s, _parse(s, text, fast=False), filter=flt)
+        assert engine.Evaluation(s, _parse(s, text), allow).scores() == want
+    defs = {"issuer": sorting.FieldFacet("issuers", allow_overlap=True), "year": sorting.FieldFacet("year"),
+            "category": sorting.FieldFacet("category"), "region": sorting.FieldFacet("province")}
+    q = _parse(s, "绿色发展")
+    r = s.search(_parse(s, "绿色发展", fast=False), limit=None, groupedby=defs, maptype=sorting.Count)
+    assert sfacets.counts(s, engine.Evaluation(s, q).scores(), defs) == {n: r.groups(n) for n in defs}
+
+
+def test_date_sort_keys_are_whooshs(synthetic):
+    s = synthetic
+    facet = sorting.FieldFacet("year", reverse=True)
+    keys = sfacets.sort_keys(s, facet)
+    q = _parse(s, "节能 改造")
+    docs = sorted(engine.Evaluation(s, q).scores(), key=lambda d: (keys[d], d))
+    assert docs == [h.docnum for h in s.search(q, limit=None, sortedby=facet)]
+
+
+def test_position_gaps_cut_from_blocks(synthetic):
+    # positions cut out of a block's pickle (a few documents) or unpickled (most) are Whoosh's
+    from itertools import accumulate
+    s = synthetic
+    sub = s.leaf_searchers()[0][0]
+    ev = engine.Evaluation(s, _parse(s, '"绿色 发展"'))
+    leaf = ev._leaves[(0, "body", "发展".encode())][0][1]
+    m = sub.reader().postings("body", "发展")
+    want = dict(m.items_as("positions"))
+    for docs in (list(want)[::17], list(want)):
+        leaf.read()                 # fresh blocks: cut, then unpickled whole
+        assert len(leaf.blocks) > 1
+        assert {d: list(accumulate(g)) for d, g in leaf.gaps(docs).items()} == {d: want[d] for d in docs}
+
+
+def test_search_facets_equal_groupedby(idx):
+    from kb.search.query import FACETS, _facet, _searcher
+    s = _searcher(idx)
+    defs = {name: sorting.FieldFacet(field, allow_overlap=(field == "issuers")) for name, field in FACETS.items()}
+    for text in ("", "发展", "绿色发展"):
+        res = search(idx, text, facets=True, limit=3)
+        q = _parse(s, text, fast=False) if text else WQ.Every()
+        r = s.search(q, limit=None, groupedby=defs, maptype=sorting.Count)
+        assert res["facets"] == {n: _facet(r.groups(n)) for n in FACETS}
+        assert res["total"] == len(r) and res["total_exact"]
+
+
+@pytest.mark.parametrize("weights", [None, "tuple"])
+def test_positions_cut_from_values_written_twice(weights):
+    # a value that is the same object as an earlier one is pickled as a reference to it
+    import pickle
+    from whoosh.formats import Positions
+    values = [Positions().encode([i, i + 3, 200 + 7 * i]) for i in range(120)]
+    values[50] = values[51] = values[7]
+    values[119] = values[3]
+    ids = list(range(0, 240, 2))
+    raw = pickle.dumps((tuple(ids), tuple(map(float, ids)) if weights else None, tuple(values)), 2)
+    docs = ids[::3] + [ids[50], ids[51], ids[119]]
+    got = postings._block_gaps(ids, [0, len(ids), raw, None, None], sorted(set(docs)))
+    assert got == {d: deltas(values[ids.index(d)]) for d in docs}
+
+
+def test_snippet_line_is_the_first_best(records):
+    # the lines scored are those with a word; the choice is the one of scoring every line
+    import re
+    from kb.search.query import _best_line
+
+    def every_line(text, words):
+        best, best_score, offset, pos = "", -1, 0, 0
+        for line in text.split("\n"):
+            score = sum(1 for w in words if w in line) * 10 + sum(line.count(w) for w in words)
+            if score > best_score and line.strip():
+                best, best_score, offset = line, score, pos
+            pos += len(line) + 1
+        return best, offset
+
+    for words in (["发展"], ["绿色", "发展", "绿色发展"], ["碳排放权交易", "碳排放", "交易"], ["没有这个词"],
+                  ["项目", "申报"]):
+        rx = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        for rec in records:
+            for text in (rec.text, "\n\n" + rec.text[:200], "  \n"):
+                assert _best_line(text, words, rx) == every_line(text, words), (rec.id, words)
+
+
+def test_filter_that_filters_nothing(idx):
+    # open:0 is a filter key whose value asks for no filter
+    assert search(idx, "发展 open:0", limit=None)["total"] == search(idx, "发展", limit=None)["total"]
+
+
+def test_queries_the_engine_leaves_to_whoosh(idx, records):
+    # NOT is not evaluated by kb.search.engine: Whoosh's collectors answer, facets and all
+    from kb.search.query import AndGroup, _searcher, _text_query
+    q, _ = _text_query(_searcher(idx).schema, "发展 NOT 绿色", AndGroup)
+    with pytest.raises(engine.Unsupported):
+        engine.Evaluation(_searcher(idx), q)
+    res = search(idx, "发展 NOT 绿色", facets=True, limit=None)
+    got = {h["id"] for h in res["hits"]}
+    assert got and not any("绿色" in r.text for r in records if r.id in got)
+    assert res["total"] == len(got) == sum(res["facets"]["category"].values())

@@ -7,19 +7,23 @@ matches, with body and term aliases expanded (工信部 also finds 工业和信�
 """
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left
 import shlex
 import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import query as Q, sorting
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 
 from kb import aliases, regions, store
 from kb.extract.numbers import normalize, partial_key
-from kb.search import index as sindex
+from kb.search import engine, facets as sfacets, index as sindex
 from kb.search.analyzer import ChineseAnalyzer
+from kb.search.phrase import fast_phrases
 from kb.structure import section_at
 
 # inline filters: key:value in the query string
@@ -55,6 +59,18 @@ def _searcher(index_dir):
     searcher = windex.open_dir(gen).searcher()
     cache[key] = (gen, searcher)
     return searcher
+
+
+def _may_be_number(s, prefix: str) -> bool:
+    """Whether a document number in the index starts with ``prefix`` (ASCII case aside, as
+    SQLite's LIKE): most words are not the start of any, and asking SQLite costs ~3 ms."""
+    kept = engine.cache(s)
+    numbers = kept.get("numbers")
+    if numbers is None:
+        numbers = kept["numbers"] = sorted(t.decode("utf-8").lower() for t in s.lexicon("doc_number"))
+    prefix = prefix.lower()
+    i = bisect_left(numbers, prefix)
+    return i < len(numbers) and numbers[i].startswith(prefix)
 
 
 def split_filters(q: str) -> tuple[str, dict]:
@@ -108,6 +124,25 @@ def _filters(index_dir, f: dict, today: date) -> Q.Query | None:
     return Q.And(parts) if parts else None
 
 
+class _Filter:
+    """Filters, keyed by what decides the documents they allow (kb.search.facets.filter_docs
+    keeps those per index generation): the values, ``today`` for dates, and for statuses the
+    SQLite file the repealed numbers come from."""
+
+    def __init__(self, index_dir, f: dict, today: date):
+        self.index_dir, self.f, self.today = index_dir, f, today
+        key = tuple(sorted((k, str(v)) for k, v in f.items()))
+        if "status" in f or "open_only" in f:
+            key += (today.isoformat(),)
+        if "status" in f:
+            st = store.db_path(index_dir).stat()
+            key += (st.st_ino, st.st_mtime_ns, st.st_size)
+        self.key = key
+
+    def query(self) -> Q.Query | None:
+        return _filters(self.index_dir, self.f, self.today)
+
+
 def _status_query(index_dir, status: str, today: date) -> Q.Query:
     day = datetime.combine(today, datetime.min.time())
     expired = Q.DateRange("effective_until", None, day - timedelta(days=1))
@@ -139,7 +174,7 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
     f = {k: v for k, v in f.items() if v}
     f.update({k: v for k, v in inline.items() if k not in f})
     s = _searcher(index_dir)
-    flt = _filters(index_dir, f, today)
+    flt = _Filter(index_dir, f, today) if f else None
     result: dict = {"query": query, "filters": f, "mode": "words", "hits": [], "total": 0}
 
     number = normalize(text) if text else None
@@ -157,26 +192,23 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
         terms = []
     else:
         if text and re.fullmatch(r"[\u4e00-\u9fff]{2,10}", text.strip()):
-            numbers = store.numbers_like(index_dir, partial_key(text))
+            key = partial_key(text)
+            numbers = store.numbers_like(index_dir, key) if _may_be_number(s, key) else []
             if numbers:
                 result["numbers"] = [{"doc_number": n, "id": i, "title": t} for n, i, t in numbers]
         q, terms = _text_query(s.schema, text, AndGroup)
-    results = _run(s, q, flt, sort, limit, facets)
-    if results is not None and results.scored_length() == 0 and result["mode"] == "words" and text \
-            and len(terms) > 1:
+    found = _find(s, q, flt, sort, limit, facets)
+    if found is not None and not found.hits and result["mode"] == "words" and text and len(terms) > 1:
         q, terms = _text_query(s.schema, text, OrGroup)
-        results = _run(s, q, flt, sort, limit, facets)
+        found = _find(s, q, flt, sort, limit, facets)
         result["fallback"] = "or"
-    if results is None:
+    if found is None:
         return result
-    # counting every match re-runs the query; facets have collected them all anyway
-    exact = facets or limit is None or results.scored_length() < (limit or 0)
-    result["total"] = len(results) if exact else results.estimated_length()
-    result["total_exact"] = exact
+    result["total"] = found.total
+    result["total_exact"] = found.exact
     if facets:
-        result["facets"] = {name: _facet(results.groups(name)) for name in FACETS}
-    # with groupedby, Whoosh hands back every match; the page is the first ``limit``
-    hits = [(h["id"], h.score) for h in (results[:limit] if limit else results)]
+        result["facets"] = {name: _facet(groups) for name, groups in found.facets.items()}
+    hits = [(s.stored_fields(d)["id"], score) for d, score in found.hits]
     records = store.get_many(index_dir, [i for i, _ in hits])
     for rid, score in hits:
         rec = records.get(rid)
@@ -204,7 +236,7 @@ def _text_query(schema, text: str, group) -> tuple[Q.Query, list[str]]:
     if not text.strip():
         return Q.Every(), []
     parser = MultifieldParser(["title", "body"], schema, group=group)
-    q = parser.parse(_expand_aliases(text))
+    q = fast_phrases(parser.parse(_expand_aliases(text)))
     return q, highlight_terms(q)
 
 
@@ -221,17 +253,57 @@ def highlight_terms(q: Q.Query) -> list[str]:
     return list(dict.fromkeys(t for t in out if t))
 
 
-def _run(s, q, flt, sort, limit, facets):
+class Found(NamedTuple):
+    hits: list            # (docnum, score); for a date sort the score is Whoosh's sort key
+    total: int
+    exact: bool           # False: total is an estimate (an upper bound) of the matches
+    facets: dict | None   # name -> {value: count}, before _facet
+
+
+DATE_SORT = sorting.FieldFacet("date", reverse=True)
+
+
+def _facet_defs() -> dict:
+    return {name: sorting.FieldFacet(field, allow_overlap=(field == "issuers")) for name, field in FACETS.items()}
+
+
+def _find(s, q, flt, sort, limit, facets) -> Found | None:
     if q is Q.NullQuery:
         return None
-    kwargs = {"limit": limit, "filter": flt}
+    allow = sfacets.filter_docs(s, flt.key, flt.query) if flt is not None else None
+    try:
+        ev = engine.Evaluation(s, q, allow)
+    except engine.Unsupported:
+        return _whoosh(s, q, flt, sort, limit, facets)
+    if not (facets or sort == "date" or limit is None):
+        # relevance alone: phrases are only checked for the best candidates
+        return Found(*ev.top(limit), None)
+    scores = ev.scores()
     if sort == "date":
-        kwargs["sortedby"] = sorting.FieldFacet("date", reverse=True)
+        keys = sfacets.sort_keys(s, DATE_SORT)
+        docs = heapq.nsmallest(len(scores) if limit is None else limit, sorted(scores), key=keys.__getitem__)
+        hits = [(d, keys[d]) for d in docs]
+    else:
+        hits = engine.best(scores, limit)
+    counts = sfacets.counts(s, scores, _facet_defs()) if facets else None
+    return Found(hits, len(scores), True, counts)
+
+
+def _whoosh(s, q, flt, sort, limit, facets) -> Found:
+    """Whoosh's own collectors, for queries kb.search.engine does not evaluate."""
+    kwargs = {"limit": limit, "filter": flt.query() if flt is not None else None}
+    if sort == "date":
+        kwargs["sortedby"] = DATE_SORT
     if facets:
-        kwargs["groupedby"] = {name: sorting.FieldFacet(field, allow_overlap=(field == "issuers"))
-                               for name, field in FACETS.items()}
+        kwargs["groupedby"] = _facet_defs()
         kwargs["maptype"] = sorting.Count
-    return s.search(q, **kwargs)
+    results = s.search(q, **kwargs)
+    # counting every match re-runs the query; facets have collected them all anyway
+    exact = facets or limit is None or results.scored_length() < (limit or 0)
+    total = len(results) if exact else results.estimated_length()
+    # with groupedby, Whoosh hands back every match; the page is the first ``limit``
+    hits = [(h.docnum, h.score) for h in (results[:limit] if limit else results)]
+    return Found(hits, total, exact, {name: results.groups(name) for name in FACETS} if facets else None)
 
 
 def snippet(rec, terms: list[str]) -> tuple[str, list[str] | None]:
@@ -240,18 +312,37 @@ def snippet(rec, terms: list[str]) -> tuple[str, list[str] | None]:
     words = [t for t in terms if t.strip()]
     if not words:
         return text[:SNIPPET_CHARS].replace("\n", " "), None
-    best, best_score, offset = "", -1, 0
-    pos = 0
-    for line in text.split("\n"):
-        score = sum(1 for w in words if w in line) * 10 + sum(line.count(w) for w in words)
-        if score > best_score and line.strip():
-            best, best_score, offset = line, score, pos
-        pos += len(line) + 1
+    rx = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    best, offset = _best_line(text, words, rx)
     first = min((best.find(w) for w in words if w in best), default=0)
     start = max(0, first - SNIPPET_CHARS // 3)
     piece = best[start:start + SNIPPET_CHARS]
-    rx = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     piece = rx.sub(lambda m: MARK[0] + m.group(0) + MARK[1], piece)
     sec = section_at(rec.sections, offset + first)
     return ("…" if start else "") + piece + ("…" if start + SNIPPET_CHARS < len(best) else ""), \
         (sec.path if sec else None)
+
+
+def _best_line(text: str, words: list[str], rx) -> tuple[str, int]:
+    """The first line with the highest score (10 per word present, plus 1 per occurrence)
+    and its offset; without any word, the first line that is not blank.  Only the lines
+    the regex finds a word in are scored, not every line of a long document."""
+    best, best_score, offset = None, 0, 0
+    m = rx.search(text)
+    while m:
+        begin = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        line = text[begin:end]
+        score = sum(1 for w in words if w in line) * 10 + sum(line.count(w) for w in words)
+        if score > best_score:
+            best, best_score, offset = line, score, begin
+        m = rx.search(text, end + 1)
+    if best is not None:
+        return best, offset
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            return line, pos
+        pos += len(line) + 1
+    return "", 0
