@@ -41,41 +41,50 @@ POSTINGS_PER_SEGMENT = 3_500_000
 
 
 class MemoryPool:
-    """Postings as field -> term bytes -> (docnums, weights, values), in docnum order.
+    """Postings as field -> term -> (docnums, weights, values), in docnum order.
 
     Arrays rather than a tuple per posting: about 30 bytes a posting instead of 130 (most
     values are the shared one-position ones), so a segment holds 4 times more postings in the
-    same memory, and a build writes fewer segments (fewer segments, faster searches)."""
+    same memory, and a build writes fewer segments (fewer segments, faster searches). Terms
+    of the fast text fields are kept as str (encoded once per segment, not per posting): str
+    order is UTF-8 byte order, so the terms still come out in Whoosh's order."""
 
-    def __init__(self):
-        self.fields: dict[str, dict[bytes, tuple]] = {}
+    def __init__(self, text_fields=()):
+        self.fields: dict[str, dict] = {name: {} for name in text_fields}
+        self.text = frozenset(text_fields)      # fields whose terms are str
         self.count = 0
 
     @property
     def fieldnames(self) -> set[str]:
-        return set(self.fields)
+        return {name for name, terms in self.fields.items() if terms}
 
     def add(self, item) -> None:     # Whoosh's pool interface: merges of old segments use it
         fieldname, btext, docnum, weight, vbytes = item
         terms = self.fields.setdefault(fieldname, {})
-        entry = terms.get(btext)
+        key = btext.decode("utf-8") if fieldname in self.text else btext
+        entry = terms.get(key)
         if entry is None:
-            entry = terms[btext] = (array("I"), [], [])
+            entry = terms[key] = (array("I"), [], [])
         entry[0].append(docnum)
         entry[1].append(weight)
         entry[2].append(vbytes)
         self.count += 1
 
+    def sorted_terms(self, fieldname: str):
+        """(term bytes, entry) of a field in Whoosh's order."""
+        terms = self.fields[fieldname]
+        if fieldname in self.text:
+            return ((t.encode("utf-8"), terms[t]) for t in sorted(terms))
+        return ((t, terms[t]) for t in sorted(terms))
+
     def iter_postings(self):
-        for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
-            for btext in sorted(terms):
-                docs, weights, values = terms[btext]
+        for fieldname in sorted(self.fieldnames):
+            for btext, (docs, weights, values) in self.sorted_terms(fieldname):
                 for docnum, weight, vbytes in sorted(zip(docs, weights, values)):
                     yield fieldname, btext, docnum, weight, vbytes
 
     def cleanup(self) -> None:
-        self.fields = {}
+        self.fields = {name: {} for name in self.text}
 
 
 def _fast_text(field) -> bool:
@@ -105,8 +114,8 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
-        self.pool = MemoryPool()
         self._fast = {name for name, f in self.schema.items() if _fast_text(f)}
+        self.pool = MemoryPool(self._fast)
         self._lengths: dict[str, dict[int, int]] = {}   # field -> docnum -> length (as stored)
         self._merged = False
 
@@ -136,16 +145,21 @@ class FastSegmentWriter(SegmentWriter):
                             raise ValueError(f"{value!r} is not unicode")
                         fb = field.format.field_boost
                         positions = index_positions(value)
+                        one = _ONE.get
                         for w, p in positions.items():
-                            btext = w.encode("utf-8")
-                            entry = get(btext)
+                            entry = get(w)
                             if entry is None:
-                                entry = terms[btext] = (array("I"), array("d"), [])
-                            n = len(p)
+                                entry = terms[w] = (array("I"), array("d"), [])
                             entry[0].append(docnum)
-                            entry[1].append(n * fb)
-                            entry[2].append(_positions_value(p))
-                            length += n
+                            if len(p) == 1:      # most postings: inlined _positions_value
+                                entry[1].append(fb)
+                                entry[2].append(one(p[0]) or _positions_value(p))
+                                length += 1
+                            else:
+                                n = len(p)
+                                entry[1].append(n * fb)
+                                entry[2].append(_positions_value(p))
+                                length += n
                         pool.count += len(positions)
                         if not field.scorable:
                             length = 0
@@ -186,15 +200,14 @@ class FastSegmentWriter(SegmentWriter):
             return super()._flush_segment()
         self.perdocwriter.close()
         fw, schema = self.fieldwriter, self.schema
-        for fieldname in sorted(self.pool.fields):
-            terms = self.pool.fields[fieldname]
+        for fieldname in sorted(self.pool.fieldnames):
             fw.start_field(fieldname, schema[fieldname])
             pw = fw._postwriter              # finish_postings writes the last block with it too
             pw._write_block = functools.partial(_write_block, pw)
             lengths = self._lengths.get(fieldname, {})
-            for btext in sorted(terms):
+            for btext, entry in self.pool.sorted_terms(fieldname):
                 fw.start_term(btext)
-                _write_postings(pw, terms[btext], lengths)
+                _write_postings(pw, entry, lengths)
                 fw.finish_term()
             fw.finish_field()
         fw.close()
