@@ -107,12 +107,14 @@ def list_corpus(folder: str | os.PathLike) -> list[Path]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        rel = os.path.relpath(dirpath, root)
+        parts = () if rel == os.curdir else tuple(rel.split(os.sep))   # sort key: the relative path's parts
         for name in filenames:
             # "~$x.docx" are Office lock files, not documents
-            if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUPPORTED:
+            if name.startswith((".", "~$")) or os.path.splitext(name)[1].lower() not in SUPPORTED:
                 continue
-            found.append(Path(dirpath, name))
-    return sorted(found, key=lambda p: p.relative_to(root).parts)
+            found.append((parts + (name,), dirpath, name))
+    return [Path(dirpath, name) for _, dirpath, name in sorted(found)]
 
 
 def read_document(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> RawDoc:
