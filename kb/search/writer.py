@@ -36,8 +36,9 @@ from whoosh.writing import SegmentWriter
 
 from kb.search.analyzer import ChineseTokenizer, index_positions
 
-# about 30 bytes each in memory (MemoryPool): 3.5 million postings is some 100-190 MB per writer
-POSTINGS_PER_SEGMENT = 3_500_000
+# about 45 bytes each in memory (MemoryPool): 5 million postings is some 230 MB per writer
+# process; on the 100 MB benchmark corpus each of the two workers writes one segment
+POSTINGS_PER_SEGMENT = 5_000_000
 
 
 class MemoryPool:
