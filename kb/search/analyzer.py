@@ -231,20 +231,11 @@ class SubwordFilter(Filter):
                 continue
             if not _HAN.search(text):
                 continue
-            seen = set()
-            for i in range(n - 1):
-                # FREQ holds every prefix of every word (0 if not a word itself),
-                # so stop extending once the piece is not a prefix any more.
-                for j in range(i + 1, n + 1 if i else n):
-                    piece = text[i:j]
-                    if piece not in freq:
-                        break
-                    if j - i > 1 and freq[piece] and piece not in seen:
-                        seen.add(piece)
-                        t.text = piece
-                        if chars:
-                            t.startchar, t.endchar = base + i, base + j
-                        yield t
+            for i, j in _subword_spans(text, freq):
+                t.text = text[i:j]
+                if chars:
+                    t.startchar, t.endchar = base + i, base + j
+                yield t
             t.text = text
             if chars:
                 t.startchar, t.endchar = base, base + n
@@ -307,6 +298,16 @@ def _cut(jb, text: str) -> list[str]:
     route_of, freq, hmm_cut = route_of.get_dag_and_calc, jb.FREQ, finalseg.cut
     out: list[str] = []
     add, extend = out.append, out.extend
+
+    def single_characters(buf: str) -> None:
+        """A run of one-character words: an unknown word for the HMM, or characters."""
+        if len(buf) == 1:
+            add(buf)
+        elif not freq.get(buf):
+            extend(hmm_cut(buf))
+        else:
+            extend(buf)
+
     for blk in re_han.split(text):
         if not blk:
             continue
@@ -325,22 +326,12 @@ def _cut(jb, text: str) -> list[str]:
                 buf += blk[x]
             else:
                 if buf:
-                    if len(buf) == 1:
-                        add(buf)
-                    elif not freq.get(buf):
-                        extend(hmm_cut(buf))
-                    else:
-                        extend(buf)
+                    single_characters(buf)
                     buf = ""
                 add(blk[x:y])
             x = y
         if buf:
-            if len(buf) == 1:
-                add(buf)
-            elif not freq.get(buf):
-                extend(hmm_cut(buf))
-            else:
-                extend(buf)
+            single_characters(buf)
     return out
 
 
@@ -356,18 +347,27 @@ def _word_terms(word: str, freq, maxlen: int = 16) -> str | tuple[str, ...]:
     if not _WORD.search(word):
         return ""
     terms = [word.lower()]
-    n = len(word)
-    if 3 <= n <= maxlen and _HAN.search(word):
-        seen = set()
-        for i in range(n - 1):
-            for j in range(i + 1, n + 1 if i else n):
-                piece = word[i:j]
-                if piece not in freq:
-                    break
-                if j - i > 1 and freq[piece] and piece not in seen:
-                    seen.add(piece)
-                    terms.append(piece.lower())
+    if 3 <= len(word) <= maxlen and _HAN.search(word):
+        terms += [word[i:j].lower() for i, j in _subword_spans(word, freq)]
     return tuple(terms) if len(terms) > 1 else terms[0]
+
+
+def _subword_spans(text: str, freq) -> list[tuple[int, int]]:
+    """(start, end) of each distinct dictionary word of 2+ characters strictly inside text."""
+    n = len(text)
+    seen: set[str] = set()
+    spans = []
+    for i in range(n - 1):
+        # FREQ holds every prefix of every word (0 if not a word itself),
+        # so stop extending once the piece is not a prefix any more.
+        for j in range(i + 1, n + 1 if i else n):
+            piece = text[i:j]
+            if piece not in freq:
+                break
+            if j - i > 1 and freq[piece] and piece not in seen:
+                seen.add(piece)
+                spans.append((i, j))
+    return spans
 
 
 def ChineseAnalyzer(mode: str = "auto", hmm: bool = True):
