@@ -141,6 +141,7 @@ def _load_path(path) -> int:
 
 def _add_words(lines) -> int:
     _TERMS.clear()   # new words change the sub-words of cached words
+    _UNKNOWN.clear()  # and which runs are unknown, and how the HMM may split them
     n = 0
     for line in lines:
         line = line.strip()
@@ -295,7 +296,8 @@ def _cut(jb, text: str) -> list[str]:
         return list(jb.cut(text, HMM=True))
     from jieba_next import finalseg
     from jieba_next._patterns import re_han_default as re_han, re_skip_default as re_skip
-    route_of, freq, hmm_cut = route_of.get_dag_and_calc, jb.FREQ, finalseg.cut
+    route_of, freq = route_of.get_dag_and_calc, jb.FREQ
+    unknown = _UNKNOWN if len(_UNKNOWN) < TERMS_CACHE_MAX else _UNKNOWN.clear() or _UNKNOWN
     out: list[str] = []
     add, extend = out.append, out.extend
 
@@ -303,8 +305,11 @@ def _cut(jb, text: str) -> list[str]:
         """A run of one-character words: an unknown word for the HMM, or characters."""
         if len(buf) == 1:
             add(buf)
-        elif not freq.get(buf):
-            extend(hmm_cut(buf))
+        elif not freq.get(buf):              # the HMM's words, computed once per run
+            words = unknown.get(buf)
+            if words is None:
+                words = unknown[buf] = tuple(finalseg.cut(buf))
+            extend(words)
         else:
             extend(buf)
 
@@ -334,6 +339,9 @@ def _cut(jb, text: str) -> list[str]:
             single_characters(buf)
     return out
 
+
+# run of unknown characters -> the HMM's words for it (short runs, which recur)
+_UNKNOWN: dict[str, tuple[str, ...]] = {}
 
 # word -> its index terms; words follow Zipf's law, so a few thousand entries serve most
 # occurrences. Cleared when a user dictionary changes the sub-words, and when it gets big.
