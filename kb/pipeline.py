@@ -105,8 +105,8 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
     paths = list_corpus(corpus)
     report = BuildReport(corpus=str(corpus), index=str(index_dir), files=len(paths))
     prev = {} if full or not _reusable(index_dir) else store.previous_files(index_dir)
-    # hashes only to compare with a previous build (reading a file records its own hash)
     sources = {p: _source(p, corpus) for p in paths}
+    # hashes only to compare with a previous build (reading a file records its own hash)
     hashes = {sources[p]: _sha256(p) for p in paths} if prev else {}
     unchanged = {s for s, h in hashes.items() if h and prev.get(s, {}).get("sha256") == h}
     removed = set(prev) - set(sources.values())

@@ -253,7 +253,7 @@ def index_positions(value: str, hmm: bool = True) -> dict[str, list[int]]:
     It must stay token-for-token equal to the chain: tests/test_analyzer.py compares them.
     """
     jb = segmenter()
-    cache = _TERMS if len(_TERMS) < TERMS_CACHE_MAX else _TERMS.clear() or _TERMS
+    cache = _bounded(_TERMS)
     out: dict[str, list[int]] = {}
     get = out.get
     pos = 0
@@ -288,16 +288,16 @@ def _cut(jb, text: str) -> list[str]:
     the same Rust route, the same HMM for unknown runs, without its three generator layers
     (a fifth of the build's segmentation time). tests/test_analyzer.py pins the equality;
     with jieba itself (or a jieba-next without its Rust dictionary) this is jieba's cut."""
-    route_of = getattr(jb, "_rust_prefix", False)
+    route_of = getattr(jb, "_rust_prefix", False)   # jieba itself has none
     if route_of is None:
         jb._ensure_rust_prefix()             # dropped by add_word: rebuilt as cut() would
         route_of = jb._rust_prefix
-    if not route_of or _impl is jieba:
+    if not route_of:
         return list(jb.cut(text, HMM=True))
     from jieba_next import finalseg
     from jieba_next._patterns import re_han_default as re_han, re_skip_default as re_skip
     route_of, freq = route_of.get_dag_and_calc, jb.FREQ
-    unknown = _UNKNOWN if len(_UNKNOWN) < TERMS_CACHE_MAX else _UNKNOWN.clear() or _UNKNOWN
+    unknown = _bounded(_UNKNOWN)
     out: list[str] = []
     add, extend = out.append, out.extend
 
@@ -338,6 +338,13 @@ def _cut(jb, text: str) -> list[str]:
         if buf:
             single_characters(buf)
     return out
+
+
+def _bounded(cache: dict) -> dict:
+    """A cache below TERMS_CACHE_MAX entries, emptied when it reaches it."""
+    if len(cache) >= TERMS_CACHE_MAX:
+        cache.clear()
+    return cache
 
 
 # run of unknown characters -> the HMM's words for it (short runs, which recur)

@@ -178,15 +178,17 @@ class SegmentBuilder:
                 self.writer = FastSegmentWriter(self.ix, _lk=False)
             self.writer.add_document(**document(rec))
         if self.writer is not None and self.writer.full():
-            self.done.append(self.writer.finish_segment())
-            self.writer = None
+            self._close()
 
     def finish(self) -> list:
         if self.writer is not None:
-            self.done.append(self.writer.finish_segment())
-            self.writer = None
+            self._close()
         done, self.done = self.done, []
         return done
+
+    def _close(self) -> None:
+        self.done.append(self.writer.finish_segment())
+        self.writer = None
 
     def cancel(self) -> None:
         if self.writer is not None:

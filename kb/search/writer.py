@@ -51,8 +51,8 @@ class MemoryPool:
     order is UTF-8 byte order, so the terms still come out in Whoosh's order."""
 
     def __init__(self, text_fields=()):
-        self.fields: dict[str, dict] = {name: {} for name in text_fields}
         self.text = frozenset(text_fields)      # fields whose terms are str
+        self.fields: dict[str, dict] = {name: {} for name in self.text}
         self.count = 0
 
     @property
@@ -115,8 +115,8 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
-        self._fast = {name for name, f in self.schema.items() if _fast_text(f)}
-        self.pool = MemoryPool(self._fast)
+        self.pool = MemoryPool(name for name, f in self.schema.items() if _fast_text(f))
+        self._fast = self.pool.text
         self._lengths: dict[str, dict[int, int]] = {}   # field -> docnum -> length (as stored)
         self._merged = False
 
@@ -137,9 +137,7 @@ class FastSegmentWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    terms = pool.fields.get(name)
-                    if terms is None:
-                        terms = pool.fields[name] = {}
+                    terms = pool.fields.setdefault(name, {})
                     get = terms.get
                     if name in self._fast:
                         if not isinstance(value, str):
@@ -151,16 +149,12 @@ class FastSegmentWriter(SegmentWriter):
                             entry = get(w)
                             if entry is None:
                                 entry = terms[w] = (array("I"), array("d"), [])
+                            n = len(p)
                             entry[0].append(docnum)
-                            if len(p) == 1:      # most postings: inlined _positions_value
-                                entry[1].append(fb)
-                                entry[2].append(one(p[0]) or _positions_value(p))
-                                length += 1
-                            else:
-                                n = len(p)
-                                entry[1].append(n * fb)
-                                entry[2].append(_positions_value(p))
-                                length += n
+                            entry[1].append(n * fb)
+                            # most postings have one position, already encoded once
+                            entry[2].append((n == 1 and one(p[0])) or _positions_value(p))
+                            length += n
                         pool.count += len(positions)
                         if not field.scorable:
                             length = 0
