@@ -37,7 +37,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-OUT = HERE / "out"
+sys.path.insert(0, str(HERE))   # bench/results.py, when imported from elsewhere
+from results import OUT, save  # noqa: E402
 KB = Path(sys.executable).with_name("kb")
 if not KB.exists():
     KB = ROOT / ".venv" / "bin" / "kb"
@@ -192,7 +193,6 @@ def ensure_corpus(n: int, seed: int, corpus: Path) -> dict | None:
         info = json.loads(manifest.read_text())
         if info.get("files") == n and info.get("seed") == seed:
             return info
-    sys.path.insert(0, str(HERE))
     import make_corpus
     print(f"generating {n} files into {corpus} …", flush=True)
     return make_corpus.generate(n, corpus, seed=seed)
@@ -329,10 +329,8 @@ def main(argv=None) -> int:
               f"(wall); index {g['index_mb']} MB")
     result["env"]["loadavg_end"] = os.getloadavg()
     print(f"load average {result['env']['loadavg_start'][0]:.2f} at start, {result['env']['loadavg_end'][0]:.2f} at end")
-    text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-    (OUT / "build.json").write_text(text)
-    (OUT / f"build-{name}.json").write_text(text)
-    print(f"\nwrote {OUT / 'build.json'} and {OUT / f'build-{name}.json'}")
+    paths = save(result, "build", f"build-{name}")
+    print(f"\nwrote {paths[0]} and {paths[1]}")
     return 0
 
 

@@ -33,7 +33,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-OUT = HERE / "out"
+sys.path.insert(0, str(HERE))   # bench/results.py, when imported from elsewhere
+from results import OUT, save  # noqa: E402
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -255,11 +256,8 @@ def main(argv=None) -> int:
            "today": TODAY.isoformat(), "loadavg_start": load_start, "loadavg_end": load_end,
            "has_snippets_flag": has_snippets, "cold_first_ms": round(cold_ms, 1),
            "results": results, "queries": per_query, "date": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    OUT.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(out, ensure_ascii=False, indent=2) + "\n"
-    (OUT / "query.json").write_text(text)
-    (OUT / f"query-{index.name}.json").write_text(text)
-    print(f"\nwrote {OUT / 'query.json'} and {OUT / f'query-{index.name}.json'}")
+    paths = save(out, "query", f"query-{index.name}")
+    print(f"\nwrote {paths[0]} and {paths[1]}")
     return 0
 
 

@@ -40,10 +40,10 @@ from urllib.parse import quote, unquote, urlencode
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-OUT = HERE / "out"
+sys.path.insert(0, str(HERE))   # bench/results.py, when imported from elsewhere
+from results import OUT, save  # noqa: E402
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
 
 from query import TODAY, query_list  # noqa: E402  the query set of bench/query.py
 
@@ -392,12 +392,10 @@ def main(argv=None) -> int:
             print(f"no knowledge base at {a.index}: run bench/build.py --docs 10000 first", file=sys.stderr)
         else:
             out["runs"][a.index.name] = run(a.index.name, a.index, a)
-    OUT.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(out, ensure_ascii=False, indent=2) + "\n"
-    (OUT / "site.json").write_text(text)
+    (path,) = save(out, "site")
     for name, r in out["runs"].items():
-        (OUT / f"site-{name}.json").write_text(json.dumps(r, ensure_ascii=False, indent=2) + "\n")
-    print(f"\nwrote {OUT / 'site.json'}")
+        save(r, f"site-{name}")
+    print(f"\nwrote {path}")
     return 0
 
 

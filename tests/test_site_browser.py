@@ -112,23 +112,16 @@ def test_keyword_search_puts_the_right_document_first(page, served):
     assert "专精特新" in first.locator(".snippet mark").first.inner_text()
 
 
-def test_a_document_number_in_any_variant_reaches_its_page(page, served):
+@pytest.mark.parametrize("start, typed", [("search.html", "国科发资(2018)264号"),   # the search page
+                                          ("index.html", "国科发资[2018]264号")])   # the home page's box
+def test_a_document_number_in_any_variant_reaches_its_page(page, served, start, typed):
     base, _ = served
-    page.goto(base + "search.html")
-    page.fill("#q", "国科发资(2018)264号")
+    page.goto(base + start)
+    page.fill("#q", typed)
     page.press("#q", "Enter")
     page.wait_for_url(lambda u: "/doc/" in u)
     assert unquote(page.url).endswith("/doc/国科发资-2018-264.html")
     assert "国际科技创新合作" in page.locator("h1").inner_text()
-
-
-def test_the_home_page_box_jumps_to_a_number(page, served):
-    base, _ = served
-    page.goto(base + "index.html")
-    page.fill("#q", "国科发资[2018]264号")
-    page.press("#q", "Enter")
-    page.wait_for_url(lambda u: "/doc/" in u)
-    assert unquote(page.url).endswith("/doc/国科发资-2018-264.html")
 
 
 def test_filter_by_category(page, served):
