@@ -79,13 +79,15 @@ def whoosh_made(tmp_path_factory, records):
     return _dump(_whoosh_index(path, _copies(records))), _segment_files(path)
 
 
-@pytest.mark.parametrize("shared_values", [False, True])
-def test_fast_writer_writes_what_whoosh_writes(tmp_path, records, monkeypatch, shared_values, whoosh_made):
-    """Byte for byte, when each posting value is its own bytes object as in Whoosh; with the
-    shared one-position values (the build's way) pickle refers back to a value already in
-    the block instead of repeating it, so blocks are smaller and decode to the same."""
-    if not shared_values:
+@pytest.mark.parametrize("build_way", [False, True])
+def test_fast_writer_writes_what_whoosh_writes(tmp_path, records, monkeypatch, build_way, whoosh_made):
+    """Byte for byte, when each posting value is its own bytes object and blocks are pickled
+    with protocol 2, as in Whoosh; the build's way (shared one-position values, which pickle
+    refers back to, and protocol 4, which writes bytes as bytes) makes smaller blocks that
+    decode to the same."""
+    if not build_way:
         monkeypatch.setattr(swriter, "_ONE", _NoCache())
+        monkeypatch.setattr(swriter, "BLOCK_PROTOCOL", 2)
     a, a_files = whoosh_made
     b = _dump(_fast_index(tmp_path, _copies(records)))
     assert a["count"] == b["count"] == 11 * len(records)
@@ -97,8 +99,8 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path, records, monkeypatch, s
     # the segment has the same bytes (the compound file lists them in directory order)
     a_files, b_files = dict(a_files), _segment_files(tmp_path)
     assert set(a_files) >= {".trm", ".pst", "._stored.col", "._body_len.col"}
-    if shared_values:
-        assert len(b_files.pop(".pst")) < len(a_files.pop(".pst"))
+    if build_way:
+        assert len(b_files.pop(".pst")) < len(a_files.pop(".pst")) * 0.75
         del a_files[".trm"], b_files[".trm"]     # it holds offsets into .pst
     assert a_files == b_files
 

@@ -204,16 +204,18 @@ WORDS = ["绿色", "发展", "节能", "改造", "碳排放", "交易", "碳排�
          "融资", "项目", "申报", "企业", "资金", "管理"]
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
+@pytest.fixture(scope="module", params=["whoosh", "kb"])
+def synthetic(tmp_path_factory, request):
     """A searcher of a Whoosh index with the knowledge base's schema and enough documents for
-    several blocks per word, three segments and deletions."""
+    several blocks per word, three segments and deletions; its segments written by Whoosh's
+    own writer (blocks pickled with protocol 2) or by the build's (protocol 4)."""
     import random
     from whoosh import index as windex
+    from kb.search.writer import FastSegmentWriter
     rnd = random.Random(7)
     ix = windex.create_in(tmp_path_factory.mktemp("synthetic"), sindex.schema())
     for batch in range(3):
-        w = ix.writer()
+        w = ix.writer() if request.param == "whoosh" else FastSegmentWriter(ix)
         for n in range(220):
             body = " ".join(rnd.choice(WORDS[:rnd.randint(4, len(WORDS))]) for _ in range(rnd.randint(5, 120)))
             w.add_document(id=f"d{batch}-{n}", title=" ".join(rnd.sample(WORDS, 3)), body=body,
@@ -302,7 +304,7 @@ def test_date_sort_keys_are_whooshs(synthetic):
     assert docs == [h.docnum for h in s.search(q, limit=None, sortedby=facet)]
 
 
-def test_position_gaps_cut_from_blocks(synthetic):
+def test_position_gaps_cut_from_blocks(synthetic, request):
     # positions cut out of a block's pickle (a few documents) or unpickled (most) are Whoosh's
     from itertools import accumulate
     s = synthetic
@@ -314,6 +316,8 @@ def test_position_gaps_cut_from_blocks(synthetic):
     for docs in (list(want)[::17], list(want)):
         leaf.read()                 # fresh blocks: cut, then unpickled whole
         assert len(leaf.blocks) > 1
+        protocol = leaf.blocks[0][2][1]     # Whoosh's writer: 2; the build's: 4
+        assert protocol == {"whoosh": 2, "kb": 4}[request.node.callspec.params["synthetic"]]
         assert {d: list(accumulate(g)) for d, g in leaf.gaps(docs).items()} == {d: want[d] for d in docs}
 
 
@@ -381,3 +385,19 @@ def test_queries_the_engine_leaves_to_whoosh(idx, records):
     got = {h["id"] for h in res["hits"]}
     assert got and not any("绿色" in r.text for r in records if r.id in got)
     assert res["total"] == len(got) == sum(res["facets"]["category"].values())
+
+
+@pytest.mark.parametrize("ids", [(0, 5, 300, 70000), (17192, 17192, 5), (0,) + (17192,) * 5, (0,) + (17192,) * 12])
+@pytest.mark.parametrize("weights", [None, 2.5, "tuple"])
+def test_docnums_and_weights_of_protocol_4_blocks(ids, weights):
+    # the values start at the first MARK + bytes after which the pickle holds n docnums; a
+    # docnum gap of 17192 is written M ( C, a false start that must be skipped (or, past a few
+    # of them, the block is unpickled whole)
+    import pickle
+    weights = tuple(float(i) for i in range(len(ids))) if weights == "tuple" else weights
+    raw = pickle.dumps((ids, weights, tuple(b"v%d" % i for i in range(len(ids)))), 4)
+    got = postings._ids_weights4(raw, len(ids), None)
+    if len(ids) <= 3 or ids.count(17192) > 8:
+        assert got[0] is None
+    else:
+        assert got[:2] == (ids, weights)

@@ -1,11 +1,14 @@
 """A term's postings in one segment, read straight from a Whoosh 3 postings file.
 
 Whoosh unpickles a whole block (docnums, weights and every posting's positions) as soon as
-a matcher looks at it.  The positions are most of a block's pickle, and Python unpickles
-them slowly (each is a bytes object, written by protocol 2 as ``_codecs.encode(<latin-1
-text>, "latin1")``), so only the docnums and weights are decompressed and unpickled; the
-positions of the few documents a phrase needs are cut out of the pickle later.  Anything
-not laid out as expected is unpickled the ordinary way.
+a matcher looks at it.  The positions are most of a block, and only phrases need them, so
+only the start of a block is decompressed and its docnums and weights unpickled; positions
+are read when a phrase asks.  Blocks of the build's writer are pickled with protocol 4
+(plain bytes values): those are then unpickled whole.  Blocks of Whoosh's own writer
+(merges of old segments) use protocol 2, which writes each value as
+``_codecs.encode(<latin-1 text>, "latin1")``, slow to unpickle: the positions of the few
+documents a phrase needs are cut out of the pickle.  Anything not laid out as expected is
+unpickled the ordinary way.
 """
 from __future__ import annotations
 
@@ -41,17 +44,20 @@ class Postings:
         split = m._fixedsize is None and not m._byteids
         for n, raw, compressed in _walk(m):
             z = zlib.decompressobj() if compressed else None
-            head = _ids_weights(raw, n, z) if split else None
-            if head is None:
-                ids, weights, values = loads(zlib.decompress(raw) if z is not None else raw)
-                raw = z = None
-            else:
-                ids, weights, raw = head
-                values = None
+            if z is not None:
+                raw = z.decompress(raw, HEAD_BYTES)
+            # the docnums and weights only; the values (most of the block) when a phrase asks
+            ids = None
+            if split:
+                ids, weights, raw = _HEADS.get(raw[1:2], _no_head)(raw, n, z)
+            if ids is None:
+                if z is not None:
+                    raw += z.decompress(z.unconsumed_tail) + z.flush()
+                ids, weights, values = loads(raw)
+                # the values, their gaps computed when a phrase asks
+                raw, z = (tuple(values) if split else None), None
             start = len(self.ids)
             self.ids.extend(ids if m._byteids else accumulate(ids))
-            if values is not None:      # unpickled whole: keep the position gaps of a text field
-                values = dict(zip(self.ids[start:], block_deltas(values))) if split else {}
             if weights is None:
                 self.weights.extend((1.0,) * n)
             elif isinstance(weights, float):
@@ -59,7 +65,7 @@ class Postings:
             else:
                 self.weights.extend(weights)
             self.lasts.append(self.ids[-1])
-            self.blocks.append([start, n, raw, z, values])
+            self.blocks.append([start, n, raw, z, None])
 
     def scores(self, only) -> dict:
         """A new {docnum: score} for the documents of ``only`` (None: all) that have the term."""
@@ -133,7 +139,8 @@ class Postings:
                     got = block[4] = _block_gaps(self.ids, block, need)
                 except Exception:       # noqa: BLE001 - not the layout expected: unpickle the block
                     start, n = block[:2]
-                    got = block[4] = dict(zip(self.ids[start:start + n], block_deltas(loads(block[2])[2])))
+                    values = block[2] if block[2].__class__ is tuple else loads(block[2])[2]
+                    got = block[4] = dict(zip(self.ids[start:start + n], block_deltas(values)))
             for d in ds:
                 out[d] = got[d]
         return out
@@ -170,31 +177,70 @@ _VALUES = b"(c_codecs\nencode\n"    # how protocol 2 starts a tuple of bytes: th
 
 
 def _ids_weights(raw: bytes, n: int, z):
-    """(delta-coded docnums, weights, the pickle read so far) of a block without unpickling
-    (or, compressed, even decompressing) its values, or None when the pickle does not have
-    the expected layout (then the caller unpickles it all).  ``z``: the block's decompressor."""
-    if z is not None:
-        raw = z.decompress(raw, HEAD_BYTES)
+    """(delta-coded docnums, weights, the pickle read so far) of a protocol 2 block without
+    unpickling (or, compressed, even decompressing) its values; docnums None when the pickle
+    does not have the expected layout (then the caller unpickles it all).  ``raw``: the
+    block's start, ``z``: its decompressor."""
     i = raw.find(_VALUES)
     while i < 0 and z is not None and z.unconsumed_tail:
         raw += z.decompress(z.unconsumed_tail, HEAD_BYTES)
         i = raw.find(_VALUES)
     if i < 0:
-        return None
+        return None, None, raw
     try:
         ids, weights = loads(raw[:i] + b"\x86.")
     except Exception:       # noqa: BLE001 - any surprise: unpickle the whole block
-        return None
+        return None, None, raw
     if not isinstance(ids, tuple) or len(ids) != n or (isinstance(weights, tuple) and len(weights) != n):
-        return None
+        return None, None, raw
     return ids, weights, raw
+
+
+def _ids_weights4(raw: bytes, n: int, z, tries: int = 8):
+    """_ids_weights for a protocol 4 block (the build's writer), whose values tuple starts
+    with MARK and a first bytes value: the first such place where the pickle before it holds
+    n docnums and their weights (earlier ones fall inside a number, and fail to unpickle or
+    give a wrong count).  Blocks of 3 postings or fewer are unpickled whole."""
+    if n <= 3:
+        return None, None, raw
+    start = 11                          # after PROTO and the FRAME header
+    for _ in range(tries):
+        i = _values_at(raw, start)
+        while i < 0 and z is not None and z.unconsumed_tail:
+            raw += z.decompress(z.unconsumed_tail, HEAD_BYTES)
+            i = _values_at(raw, start)
+        if i < 0:
+            break
+        try:                            # without the frame, whose length is the block's
+            ids, weights = loads(b"\x80\x04" + raw[11:i] + b"\x86.")
+        except Exception:               # noqa: BLE001 - not the place: try the next one
+            ids = weights = None
+        if (isinstance(ids, tuple) and len(ids) == n and
+                (weights is None or isinstance(weights, float) or
+                 (isinstance(weights, tuple) and len(weights) == n))):
+            return ids, weights, raw
+        start = i + 1
+    return None, None, raw
+
+
+def _values_at(raw: bytes, start: int) -> int:
+    """Where MARK then SHORT_BINBYTES or BINBYTES next occurs, or -1."""
+    i, j = raw.find(b"(C", start), raw.find(b"(B", start)
+    return j if i < 0 or 0 <= j < i else i
+
+
+def _no_head(raw: bytes, n: int, z):
+    return None, None, raw
+
+
+_HEADS = {b"\x02": _ids_weights, b"\x04": _ids_weights4}
 
 
 def _block_gaps(all_ids: list, block: list, docs: list) -> dict:
     """The block's {docnum: position gaps} so far, with those of ``docs`` added.
 
-    A block is [index of its first posting, postings, pickle (read so far), decompressor or
-    None, gaps or None, parts].  Unpickling its values, bytes that protocol 2 writes as
+    A block is [index of its first posting, postings, pickle (read so far) or the values
+    (unpickled with the block), decompressor or None, gaps or None, parts].  Unpickling its values, bytes that protocol 2 writes as
     ``_codecs.encode(<latin-1 text>, "latin1")``, is most of the cost of a block; a value is
     a 4-byte count and a pickled list.  Unless most of them are wanted, the texts are cut out
     of the pickle (_parts), and the lists of the documents wanted unpickled together, as one
@@ -203,6 +249,12 @@ def _block_gaps(all_ids: list, block: list, docs: list) -> dict:
     if z is not None:               # the rest of the block, still compressed
         raw = block[2] = raw + z.decompress(z.unconsumed_tail) + z.flush()
         block[3] = None
+    if raw.__class__ is not tuple and raw[1:2] != b"\x02":
+        raw = block[2] = tuple(loads(raw)[2])   # protocol 4: bytes are quick to unpickle
+    if raw.__class__ is tuple:      # the values, unpickled
+        got = {} if got is None else got
+        got.update(zip(docs, block_deltas([raw[bisect_left(all_ids, d, start, start + n) - start] for d in docs])))
+        return got
     if got is None and len(docs) * BULK_SHARE[1] > n * BULK_SHARE[0]:
         return dict(zip(all_ids[start:start + n], block_deltas(loads(raw)[2])))
     if got is None:
