@@ -3,11 +3,13 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
-STAMP = $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
+# reinstalled when the package metadata or the C speed-up (compiled at install) changes
+STAMP = $(VENV)/.installed-$(shell cat $(INSTALL_INPUTS) | cksum | cut -d' ' -f1)
+INSTALL_INPUTS = setup.cfg setup.py pyproject.toml kb/search/_speedups.c
 
 .PHONY: run test install clean
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): $(INSTALL_INPUTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]'
 	rm -f $(VENV)/.installed-*; touch $@

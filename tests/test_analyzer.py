@@ -11,6 +11,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import QueryParser
 
+from kb.search import analyzer as A
 from kb.search.analyzer import ChineseAnalyzer, load_user_dict, segmenter
 
 SAMPLE = (
@@ -283,7 +284,6 @@ def test_fast_segmenter_gives_jiebas_tokens():
     import pytest
 
     from kb.clean import clean
-    from kb.search import analyzer as A
 
     if A.SEGMENTER == "jieba":
         pytest.skip("jieba-next is not installed on this platform: jieba itself is used")
@@ -314,14 +314,43 @@ def _chain_positions(text):
     return out
 
 
+@pytest.fixture(params=["C", "Python"])
+def loops(request, monkeypatch):
+    """The per-word loops of index_positions and _cut in C (kb/search/_speedups.c, what the
+    build runs wherever it was compiled) or in Python (the reference), with empty caches."""
+    if request.param == "Python":
+        monkeypatch.setattr(A, "_speedups", None)
+    elif os.environ.get("KB_SPEEDUPS") == "0":
+        pytest.skip("KB_SPEEDUPS=0")
+    else:
+        assert A._speedups is not None, "kb/search/_speedups.c was not compiled (pip install -e .)"
+    A._TERMS.clear()
+    A._UNKNOWN.clear()
+    return request.param
+
+
+def test_c_loops_reject_what_they_do_not_expect():
+    if A._speedups is None:
+        pytest.skip("not compiled")
+    jb = segmenter()
+    with pytest.raises(ValueError):
+        A._speedups.walk("碳排放权", [9, 9, 9, 9, 0], jb.FREQ, {}, tuple, [])
+    with pytest.raises(ValueError):
+        A._speedups.walk("碳排放权", [0], jb.FREQ, {}, tuple, [])
+    with pytest.raises(TypeError):
+        A._speedups.group(["碳"], {"碳": 5}, str)
+    with pytest.raises(ZeroDivisionError):      # an error of the callback goes through
+        A._speedups.group(["碳"], {}, lambda w: 1 / 0)
+
+
 @pytest.mark.parametrize("text", [SAMPLE, "", "   ", "ABC abc ＡＢＣ 国发〔2024〕5号", "碳排放权交易碳排放权交易，碳排放权",
                                   "GDP能耗下降，万元GDP能耗", "专精特新“小巨人”企业\n\n第一条　为了"])
-def test_index_positions_equal_the_chain(text):
+def test_index_positions_equal_the_chain(text, loops):
     from kb.search.analyzer import index_positions
     assert index_positions(text) == _chain_positions(text)
 
 
-def test_index_positions_equal_the_chain_on_the_corpus():
+def test_index_positions_equal_the_chain_on_the_corpus(loops):
     """The build indexes with the fast path: every corpus text gives the chain's terms and positions."""
     from pathlib import Path
 
@@ -335,7 +364,7 @@ def test_index_positions_equal_the_chain_on_the_corpus():
         assert index_positions(text) == _chain_positions(text), path.name
 
 
-def test_inlined_cut_is_jiebas_cut():
+def test_inlined_cut_is_jiebas_cut(loops):
     from pathlib import Path
 
     from kb.read import read_document
@@ -348,7 +377,7 @@ def test_inlined_cut_is_jiebas_cut():
         assert _cut(jb, text) == list(jb.cut(text, HMM=True))
 
 
-def test_index_positions_skips_only_folds_that_change_nothing():
+def test_index_positions_skips_only_folds_that_change_nothing(loops):
     """index_positions folds full-width forms only when one that jieba keeps in words is
     there; every other full-width character must give the chain's tokens unfolded."""
     from kb.search.analyzer import index_positions

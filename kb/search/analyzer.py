@@ -42,6 +42,7 @@ User dictionaries
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -72,6 +73,16 @@ except ImportError:                      # no wheel for this platform
 if os.environ.get("KB_SEGMENTER") == "jieba":
     _impl = jieba
 SEGMENTER = _impl.__name__
+
+# The per-word loops of index_positions and _cut in C (kb/search/_speedups.c), built by
+# setup.py when a compiler is there; the Python loops below are the reference and the
+# fallback. KB_SPEEDUPS=0 turns them off.
+try:
+    from kb.search import _speedups
+except ImportError:
+    _speedups = None
+if os.environ.get("KB_SPEEDUPS") == "0":
+    _speedups = None
 
 # Creating the Tokenizer is cheap; the dictionary is loaded by segmenter().
 _JIEBA = _impl.Tokenizer()
@@ -259,7 +270,9 @@ def index_positions(value: str, hmm: bool = True) -> dict[str, list[int]]:
     pos = 0
     if _FOLD_MATTERS.search(value):
         value = value.translate(_FOLD)
-    words = _cut(jb, value) if hmm else jb.cut(value, HMM=False)
+    words = _cut(jb, value) if hmm else list(jb.cut(value, HMM=False))
+    if _speedups is not None:
+        return _speedups.group(words, cache, functools.partial(_cache_terms, cache, jb.FREQ))
     for word in words:
         terms = cache.get(word)
         if terms is None:
@@ -283,6 +296,11 @@ def index_positions(value: str, hmm: bool = True) -> dict[str, list[int]]:
     return out
 
 
+def _cache_terms(cache: dict, freq, word: str):
+    terms = cache[word] = _word_terms(word, freq)
+    return terms
+
+
 def _cut(jb, text: str) -> list[str]:
     """jieba-next's ``cut(text, HMM=True)`` as one loop that returns a list: the same blocks,
     the same Rust route, the same HMM for unknown runs, without its three generator layers
@@ -300,6 +318,11 @@ def _cut(jb, text: str) -> list[str]:
     unknown = _bounded(_UNKNOWN)
     out: list[str] = []
     add, extend = out.append, out.extend
+    walk = _speedups.walk if _speedups is not None else None
+
+    def hmm(buf: str) -> tuple[str, ...]:
+        words = unknown[buf] = tuple(finalseg.cut(buf))
+        return words
 
     def single_characters(buf: str) -> None:
         """A run of one-character words: an unknown word for the HMM, or characters."""
@@ -307,9 +330,7 @@ def _cut(jb, text: str) -> list[str]:
             add(buf)
         elif not freq.get(buf):              # the HMM's words, computed once per run
             words = unknown.get(buf)
-            if words is None:
-                words = unknown[buf] = tuple(finalseg.cut(buf))
-            extend(words)
+            extend(hmm(buf) if words is None else words)
         else:
             extend(buf)
 
@@ -324,6 +345,9 @@ def _cut(jb, text: str) -> list[str]:
                     extend(x)                # one character at a time, as jieba does
             continue
         route = route_of(blk)
+        if walk is not None:                 # the loop below, in C
+            walk(blk, route, freq, unknown, hmm, out)
+            continue
         x, n, buf = 0, len(blk), ""
         while x < n:
             y = route[x] + 1

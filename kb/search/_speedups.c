@@ -1,0 +1,203 @@
+/* The analyzer's per-word loops in C.  kb/search/analyzer.py has the same loops in Python,
+ * which are the reference and the fallback when this module is not built (setup.py builds it
+ * when a C compiler is there); tests/test_analyzer.py checks that both give the same words.
+ *
+ *   walk(blk, route, freq, unknown, hmm, out)   the words of a Han block, given its route
+ *   group(words, cache, miss) -> dict           index terms -> their positions, of a word list
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* A run of one-character words blk[start:end]: one character; an unknown word, split by
+ * the HMM (unknown: run -> tuple of words, filled by hmm(run)); or its characters. */
+static int
+single_characters(PyObject *blk, Py_ssize_t start, Py_ssize_t end, PyObject *freq,
+                  PyObject *unknown, PyObject *hmm, PyObject *out)
+{
+    PyObject *buf = PyUnicode_Substring(blk, start, end);
+    if (buf == NULL)
+        return -1;
+    int rc = -1;
+    if (end - start == 1) {
+        rc = PyList_Append(out, buf);
+        Py_DECREF(buf);
+        return rc;
+    }
+    PyObject *f = PyDict_GetItemWithError(freq, buf);     /* borrowed */
+    int known = 0;
+    if (f == NULL && PyErr_Occurred())
+        goto done;
+    if (f != NULL && (known = PyObject_IsTrue(f)) < 0)
+        goto done;
+    if (!known) {
+        PyObject *words = PyDict_GetItemWithError(unknown, buf);   /* borrowed */
+        if (words == NULL) {
+            if (PyErr_Occurred())
+                goto done;
+            words = PyObject_CallOneArg(hmm, buf);
+            if (words == NULL)
+                goto done;
+        }
+        else
+            Py_INCREF(words);
+        PyObject *seq = PySequence_Fast(words, "hmm() must return a sequence");
+        Py_DECREF(words);
+        if (seq == NULL)
+            goto done;
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+        PyObject **items = PySequence_Fast_ITEMS(seq);
+        rc = 0;
+        for (Py_ssize_t i = 0; i < n && rc == 0; i++)
+            rc = PyList_Append(out, items[i]);
+        Py_DECREF(seq);
+        goto done;
+    }
+    rc = 0;
+    for (Py_ssize_t i = start; i < end && rc == 0; i++) {
+        PyObject *c = PyUnicode_Substring(blk, i, i + 1);
+        if (c == NULL)
+            rc = -1;
+        else {
+            rc = PyList_Append(out, c);
+            Py_DECREF(c);
+        }
+    }
+done:
+    Py_DECREF(buf);
+    return rc;
+}
+
+static PyObject *
+walk(PyObject *self, PyObject *args)
+{
+    PyObject *blk, *route, *freq, *unknown, *hmm, *out;
+    if (!PyArg_ParseTuple(args, "UO!O!O!OO!:walk", &blk, &PyList_Type, &route, &PyDict_Type,
+                          &freq, &PyDict_Type, &unknown, &hmm, &PyList_Type, &out))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(blk);
+    if (PyList_GET_SIZE(route) < n) {
+        PyErr_SetString(PyExc_ValueError, "route shorter than the block");
+        return NULL;
+    }
+    Py_ssize_t x = 0, buf = -1;     /* buf: start of the current run of one-character words */
+    while (x < n) {
+        Py_ssize_t y = PyLong_AsSsize_t(PyList_GET_ITEM(route, x));
+        if (y == -1 && PyErr_Occurred())
+            return NULL;
+        y += 1;
+        if (y <= x || y > n) {
+            PyErr_SetString(PyExc_ValueError, "route out of the block");
+            return NULL;
+        }
+        if (y - x == 1) {
+            if (buf < 0)
+                buf = x;
+        }
+        else {
+            if (buf >= 0) {
+                if (single_characters(blk, buf, x, freq, unknown, hmm, out) < 0)
+                    return NULL;
+                buf = -1;
+            }
+            PyObject *word = PyUnicode_Substring(blk, x, y);
+            if (word == NULL || PyList_Append(out, word) < 0) {
+                Py_XDECREF(word);
+                return NULL;
+            }
+            Py_DECREF(word);
+        }
+        x = y;
+    }
+    if (buf >= 0 && single_characters(blk, buf, n, freq, unknown, hmm, out) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* out[term].append(pos), the list created on the term's first position */
+static int
+add_position(PyObject *out, PyObject *term, PyObject *pos)
+{
+    PyObject *got = PyDict_GetItemWithError(out, term);    /* borrowed */
+    if (got != NULL)
+        return PyList_Append(got, pos);
+    if (PyErr_Occurred())
+        return -1;
+    PyObject *lst = PyList_New(1);
+    if (lst == NULL)
+        return -1;
+    Py_INCREF(pos);
+    PyList_SET_ITEM(lst, 0, pos);
+    int rc = PyDict_SetItem(out, term, lst);
+    Py_DECREF(lst);
+    return rc;
+}
+
+static PyObject *
+group(PyObject *self, PyObject *args)
+{
+    PyObject *words, *cache, *miss;
+    if (!PyArg_ParseTuple(args, "O!O!O:group", &PyList_Type, &words, &PyDict_Type, &cache, &miss))
+        return NULL;
+    PyObject *out = PyDict_New();
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        PyObject *terms = PyDict_GetItemWithError(cache, word);     /* borrowed */
+        if (terms == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            terms = PyObject_CallOneArg(miss, word);    /* computes and caches */
+            if (terms == NULL)
+                goto fail;
+        }
+        else
+            Py_INCREF(terms);
+        int rc = 0;
+        if (PyUnicode_CheckExact(terms)) {
+            if (PyUnicode_GET_LENGTH(terms) == 0) {     /* punctuation: no position */
+                Py_DECREF(terms);
+                continue;
+            }
+            PyObject *p = PyLong_FromSsize_t(pos);
+            rc = p == NULL ? -1 : add_position(out, terms, p);
+            Py_XDECREF(p);
+        }
+        else if (PyTuple_CheckExact(terms)) {
+            PyObject *p = PyLong_FromSsize_t(pos);
+            rc = p == NULL ? -1 : 0;
+            for (Py_ssize_t j = 0; rc == 0 && j < PyTuple_GET_SIZE(terms); j++)
+                rc = add_position(out, PyTuple_GET_ITEM(terms, j), p);
+            Py_XDECREF(p);
+        }
+        else {
+            PyErr_SetString(PyExc_TypeError, "a word's terms must be a str or a tuple");
+            rc = -1;
+        }
+        Py_DECREF(terms);
+        if (rc < 0)
+            goto fail;
+        pos++;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"walk", walk, METH_VARARGS, "walk(blk, route, freq, unknown, hmm, out): jieba's words of a Han block"},
+    {"group", group, METH_VARARGS, "group(words, cache, miss) -> {term: [positions]}"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_speedups", "The build's per-word loops in C (see kb.search.analyzer).", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModule_Create(&module);
+}
