@@ -11,7 +11,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import QueryParser
 
-from kb.search import analyzer as A
+from kb.search import analyzer as A, speedups
 from kb.search.analyzer import ChineseAnalyzer, load_user_dict, segmenter
 
 SAMPLE = (
@@ -319,28 +319,28 @@ def loops(request, monkeypatch):
     """The per-word loops of index_positions and _cut in C (kb/search/_speedups.c, what the
     build runs wherever it was compiled) or in Python (the reference), with empty caches."""
     if request.param == "Python":
-        monkeypatch.setattr(A, "_speedups", None)
+        monkeypatch.setattr(speedups, "C", None)
     elif os.environ.get("KB_SPEEDUPS") == "0":
         pytest.skip("KB_SPEEDUPS=0")
     else:
-        assert A._speedups is not None, "kb/search/_speedups.c was not compiled (pip install -e .)"
+        assert speedups.C is not None, "kb/search/_speedups.c was not compiled (pip install -e .)"
     A._TERMS.clear()
     A._UNKNOWN.clear()
     return request.param
 
 
 def test_c_loops_reject_what_they_do_not_expect():
-    if A._speedups is None:
+    if speedups.C is None:
         pytest.skip("not compiled")
     jb = segmenter()
     with pytest.raises(ValueError):
-        A._speedups.walk("碳排放权", [9, 9, 9, 9, 0], jb.FREQ, {}, tuple, [])
+        speedups.C.walk("碳排放权", [9, 9, 9, 9, 0], jb.FREQ, {}, tuple, [])
     with pytest.raises(ValueError):
-        A._speedups.walk("碳排放权", [0], jb.FREQ, {}, tuple, [])
+        speedups.C.walk("碳排放权", [0], jb.FREQ, {}, tuple, [])
     with pytest.raises(TypeError):
-        A._speedups.group(["碳"], {"碳": 5}, str)
+        speedups.C.group(["碳"], {"碳": 5}, str)
     with pytest.raises(ZeroDivisionError):      # an error of the callback goes through
-        A._speedups.group(["碳"], {}, lambda w: 1 / 0)
+        speedups.C.group(["碳"], {}, lambda w: 1 / 0)
 
 
 @pytest.mark.parametrize("text", [SAMPLE, "", "   ", "ABC abc ＡＢＣ 国发〔2024〕5号", "碳排放权交易碳排放权交易，碳排放权",

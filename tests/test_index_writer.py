@@ -79,12 +79,19 @@ def whoosh_made(tmp_path_factory, records):
     return _dump(_whoosh_index(path, _copies(records))), _segment_files(path)
 
 
+@pytest.mark.parametrize("loops", ["C", "Python"])
 @pytest.mark.parametrize("build_way", [False, True])
-def test_fast_writer_writes_what_whoosh_writes(tmp_path, records, monkeypatch, build_way, whoosh_made):
+def test_fast_writer_writes_what_whoosh_writes(tmp_path, records, monkeypatch, build_way, whoosh_made, loops):
     """Byte for byte, when each posting value is its own bytes object and blocks are pickled
     with protocol 2, as in Whoosh; the build's way (shared one-position values, which pickle
     refers back to, and protocol 4, which writes bytes as bytes) makes smaller blocks that
-    decode to the same."""
+    decode to the same. With the analysis and posting loops in C (kb/search/_speedups.c) or
+    in Python."""
+    from kb.search import speedups
+    if loops == "Python":
+        monkeypatch.setattr(speedups, "C", None)
+    elif speedups.C is None:
+        pytest.skip("kb/search/_speedups.c not compiled")
     if not build_way:
         monkeypatch.setattr(swriter, "_ONE", _NoCache())
         monkeypatch.setattr(swriter, "BLOCK_PROTOCOL", 2)

@@ -401,3 +401,23 @@ def test_docnums_and_weights_of_protocol_4_blocks(ids, weights):
         assert got[0] is None
     else:
         assert got[:2] == (ids, weights)
+
+
+def test_phrase_checks_in_c_are_pythons(monkeypatch):
+    # kb.search.phrase.consecutive: the C merge of position lists gives the Python check's answer
+    import random
+    from kb.search import phrase, speedups
+    if speedups.C is None:
+        pytest.skip("kb/search/_speedups.c not compiled")
+    rnd = random.Random(3)
+    cases = [[[5], [1]], [[5], [6]], [[0, 1], [1]], [[3], [0]], [[], [1]], [[2, 2, 2], [3, 1, 5], [4, 1]]]
+    for _ in range(3000):
+        k = rnd.randint(1, 5)
+        cases.append([[rnd.randint(0, 9)] + [rnd.randint(1, 6) for _ in range(rnd.randint(0, 12))] for _ in range(k)])
+    c = [phrase.consecutive(g) for g in cases]
+    monkeypatch.setattr(speedups, "C", None)
+    assert c == [phrase.consecutive(g) for g in cases]
+    assert c.count(True) > 300 and c.count(False) > 300
+    # gaps it does not take (a repeated position, not ints) are left to Python: None
+    monkeypatch.undo()
+    assert speedups.C.consecutive([[1, 0], [2]]) is None and speedups.C.consecutive([[1.5], [2]]) is None

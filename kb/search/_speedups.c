@@ -1,9 +1,13 @@
-/* The analyzer's per-word loops in C.  kb/search/analyzer.py has the same loops in Python,
- * which are the reference and the fallback when this module is not built (setup.py builds it
- * when a C compiler is there); tests/test_analyzer.py checks that both give the same words.
+/* Hot loops in C: the analyzer's per-word loops, the writer's per-posting loop and the
+ * phrase check.  kb/search/analyzer.py, writer.py and phrase.py have the same loops in
+ * Python, which are the reference and the fallback when this module is not built (setup.py
+ * builds it when a C compiler is there); the tests check that both give the same results.
  *
  *   walk(blk, route, freq, unknown, hmm, out)   the words of a Han block, given its route
  *   group(words, cache, miss) -> dict           index terms -> their positions, of a word list
+ *   consecutive(gaps) -> bool | None            kb.search.phrase.consecutive
+ *   add_postings(terms, positions, docnum, boost, one, encode, new_entry) -> length
+ *                                               kb.search.writer's loop over a field's terms
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -186,7 +190,151 @@ fail:
     return NULL;
 }
 
+/* The positions of one word in a document, from its position gaps; -1 when they are not
+ * ints that add up to increasing positions (then the caller's Python check runs instead). */
+static Py_ssize_t
+positions_of(PyObject *gaps, long long **out)
+{
+    if (!PyList_Check(gaps))
+        return -1;
+    Py_ssize_t n = PyList_GET_SIZE(gaps);
+    long long *pos = PyMem_Malloc((n ? n : 1) * sizeof(long long));
+    if (pos == NULL)
+        return -1;
+    long long p = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int overflow = 0;
+        long long g = PyLong_Check(PyList_GET_ITEM(gaps, i)) ?
+            PyLong_AsLongLongAndOverflow(PyList_GET_ITEM(gaps, i), &overflow) : -1;
+        if (overflow || g < 0 || (i > 0 && g == 0) || g > (1LL << 40)) {
+            PyMem_Free(pos);
+            return -1;
+        }
+        p += g;
+        pos[i] = p;
+    }
+    *out = pos;
+    return n;
+}
+
+#define MAX_WORDS 64
+
+static PyObject *
+consecutive(PyObject *self, PyObject *arg)
+{
+    if (!PyList_Check(arg) || PyList_GET_SIZE(arg) < 1 || PyList_GET_SIZE(arg) > MAX_WORDS)
+        Py_RETURN_NONE;
+    Py_ssize_t k = PyList_GET_SIZE(arg), len[MAX_WORDS], at[MAX_WORDS];
+    long long *pos[MAX_WORDS];
+    Py_ssize_t made = 0;
+    PyObject *res = Py_None;
+    for (; made < k; made++) {
+        len[made] = positions_of(PyList_GET_ITEM(arg, made), &pos[made]);
+        if (len[made] < 0)
+            goto done;
+        at[made] = 0;
+    }
+    /* starts p of the first word, in order; each other word's cursor only moves forward */
+    res = Py_False;
+    for (Py_ssize_t j = 0; j < len[0]; j++) {
+        long long p = pos[0][j];
+        int ok = 1;
+        for (Py_ssize_t i = 1; i < k && ok; i++) {
+            while (at[i] < len[i] && pos[i][at[i]] < p + i)
+                at[i]++;
+            if (at[i] == len[i]) {
+                ok = 0;
+                j = len[0];          /* no later start can match either */
+            }
+            else if (pos[i][at[i]] != p + i)
+                ok = 0;
+        }
+        if (ok) {
+            res = Py_True;
+            break;
+        }
+    }
+done:
+    if (PyErr_Occurred())
+        PyErr_Clear();              /* not what was expected: the Python check decides */
+    for (Py_ssize_t i = 0; i < made; i++)
+        PyMem_Free(pos[i]);
+    Py_INCREF(res);
+    return res;
+}
+
+/* kb.search.writer's fast path for one text field of one document: append each term's
+ * posting (docnum, count * boost, the positions' value) to its entry in terms, a dict of
+ * term -> (docnums, weights, values); new_entry() makes an entry, one maps a single
+ * position to its shared value, encode(positions) makes any other.  Returns the field's
+ * length (the number of positions). */
+static PyObject *
+add_postings(PyObject *self, PyObject *args)
+{
+    PyObject *terms, *positions, *docnum, *one, *encode, *new_entry;
+    double boost;
+    if (!PyArg_ParseTuple(args, "O!O!O!dO!OO:add_postings", &PyDict_Type, &terms, &PyDict_Type,
+                          &positions, &PyLong_Type, &docnum, &boost, &PyDict_Type, &one, &encode,
+                          &new_entry))
+        return NULL;
+    static PyObject *append = NULL;
+    if (append == NULL && (append = PyUnicode_InternFromString("append")) == NULL)
+        return NULL;
+    Py_ssize_t i = 0, length = 0;
+    PyObject *term, *pos;
+    while (PyDict_Next(positions, &i, &term, &pos)) {
+        if (!PyList_Check(pos) || PyList_GET_SIZE(pos) == 0) {
+            PyErr_SetString(PyExc_TypeError, "positions must be non-empty lists");
+            return NULL;
+        }
+        PyObject *entry = PyDict_GetItemWithError(terms, term);     /* borrowed */
+        if (entry == NULL) {
+            if (PyErr_Occurred())
+                return NULL;
+            entry = PyObject_CallNoArgs(new_entry);
+            if (entry == NULL)
+                return NULL;
+            int rc = PyDict_SetItem(terms, term, entry);
+            Py_DECREF(entry);       /* terms holds it */
+            if (rc < 0)
+                return NULL;
+        }
+        if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 3 ||
+                !PyList_CheckExact(PyTuple_GET_ITEM(entry, 2))) {
+            PyErr_SetString(PyExc_TypeError, "an entry is (docnums, weights, list of values)");
+            return NULL;
+        }
+        Py_ssize_t n = PyList_GET_SIZE(pos);
+        PyObject *value = NULL;
+        if (n == 1) {
+            value = PyDict_GetItemWithError(one, PyList_GET_ITEM(pos, 0));
+            if (value == NULL && PyErr_Occurred())
+                return NULL;
+            Py_XINCREF(value);
+        }
+        if (value == NULL && (value = PyObject_CallOneArg(encode, pos)) == NULL)
+            return NULL;
+        PyObject *weight = PyFloat_FromDouble((double)n * boost);
+        PyObject *r1 = NULL, *r2 = NULL;
+        int rc = -1;
+        if (weight != NULL
+                && (r1 = PyObject_CallMethodOneArg(PyTuple_GET_ITEM(entry, 0), append, docnum)) != NULL
+                && (r2 = PyObject_CallMethodOneArg(PyTuple_GET_ITEM(entry, 1), append, weight)) != NULL)
+            rc = PyList_Append(PyTuple_GET_ITEM(entry, 2), value);
+        Py_XDECREF(r1);
+        Py_XDECREF(r2);
+        Py_XDECREF(weight);
+        Py_DECREF(value);
+        if (rc < 0)
+            return NULL;
+        length += n;
+    }
+    return PyLong_FromSsize_t(length);
+}
+
 static PyMethodDef methods[] = {
+    {"add_postings", add_postings, METH_VARARGS, "add_postings(terms, positions, docnum, boost, one, encode, new_entry) -> length"},
+    {"consecutive", consecutive, METH_O, "consecutive(gaps) -> whether the words occur at p, p+1, ... (None: not ints)"},
     {"walk", walk, METH_VARARGS, "walk(blk, route, freq, unknown, hmm, out): jieba's words of a Han block"},
     {"group", group, METH_VARARGS, "group(words, cache, miss) -> {term: [positions]}"},
     {NULL, NULL, 0, NULL},

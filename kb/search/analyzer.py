@@ -52,6 +52,8 @@ from importlib import resources
 import jieba
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
+from kb.search import speedups
+
 __all__ = [
     "ChineseAnalyzer",
     "ChineseTokenizer",
@@ -73,16 +75,6 @@ except ImportError:                      # no wheel for this platform
 if os.environ.get("KB_SEGMENTER") == "jieba":
     _impl = jieba
 SEGMENTER = _impl.__name__
-
-# The per-word loops of index_positions and _cut in C (kb/search/_speedups.c), built by
-# setup.py when a compiler is there; the Python loops below are the reference and the
-# fallback. KB_SPEEDUPS=0 turns them off.
-try:
-    from kb.search import _speedups
-except ImportError:
-    _speedups = None
-if os.environ.get("KB_SPEEDUPS") == "0":
-    _speedups = None
 
 # Creating the Tokenizer is cheap; the dictionary is loaded by segmenter().
 _JIEBA = _impl.Tokenizer()
@@ -271,8 +263,8 @@ def index_positions(value: str, hmm: bool = True) -> dict[str, list[int]]:
     if _FOLD_MATTERS.search(value):
         value = value.translate(_FOLD)
     words = _cut(jb, value) if hmm else list(jb.cut(value, HMM=False))
-    if _speedups is not None:
-        return _speedups.group(words, cache, functools.partial(_cache_terms, cache, jb.FREQ))
+    if speedups.C is not None:               # the loop below, in C
+        return speedups.C.group(words, cache, functools.partial(_cache_terms, cache, jb.FREQ))
     for word in words:
         terms = cache.get(word)
         if terms is None:
@@ -318,7 +310,7 @@ def _cut(jb, text: str) -> list[str]:
     unknown = _bounded(_UNKNOWN)
     out: list[str] = []
     add, extend = out.append, out.extend
-    walk = _speedups.walk if _speedups is not None else None
+    walk = speedups.C.walk if speedups.C is not None else None
 
     def hmm(buf: str) -> tuple[str, ...]:
         words = unknown[buf] = tuple(finalseg.cut(buf))

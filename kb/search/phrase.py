@@ -17,6 +17,8 @@ from whoosh.query.terms import Term
 from whoosh.system import _INT_SIZE
 from whoosh.util import make_binary_tree
 
+from kb.search import speedups
+
 
 def deltas(value: bytes) -> list:
     """The position gaps of a Positions-format posting value (``decode_positions`` sums them)."""
@@ -39,6 +41,10 @@ def block_deltas(values) -> list:
 
 def adjacent(a: list, b: list) -> bool:
     """Whether a position of the second word follows one of the first (gaps of each)."""
+    if speedups.C is not None:          # a merge of the two position lists, in C
+        got = speedups.C.consecutive([a, b])
+        if got is not None:
+            return got
     return not set(accumulate(a)).isdisjoint(map(_before, accumulate(b)))
 
 
@@ -47,6 +53,10 @@ _before = (-1).__add__
 
 def consecutive(gaps: list) -> bool:
     """Whether the words whose position gaps are given occur at positions p, p+1, p+2, …"""
+    if speedups.C is not None:
+        got = speedups.C.consecutive(gaps)
+        if got is not None:
+            return got
     if len(gaps) == 2:
         return adjacent(gaps[0], gaps[1])
     starts = set(accumulate(gaps[0]))

@@ -34,6 +34,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from kb.search import speedups
 from kb.search.analyzer import ChineseTokenizer, index_positions
 
 # Whoosh pickles blocks with protocol 2, which writes each bytes value (a posting's
@@ -116,6 +117,30 @@ def _positions_value(p: list[int]) -> bytes:
 _ONE: dict[int, bytes] = {}
 
 
+def _new_entry() -> tuple:
+    return array("I"), array("d"), []
+
+
+def _add_postings(terms: dict, positions: dict, docnum: int, boost: float, one: dict,
+                  encode, new_entry) -> int:
+    """Each term's posting of one document's field: docnum, count * boost and the positions'
+    value appended to the term's entry. Returns the field's length. (The same loop is in C,
+    kb/search/_speedups.c, which the build uses where it was compiled.)"""
+    length = 0
+    get, one = terms.get, one.get
+    for w, p in positions.items():
+        entry = get(w)
+        if entry is None:
+            entry = terms[w] = new_entry()
+        n = len(p)
+        entry[0].append(docnum)
+        entry[1].append(n * boost)
+        # most postings have one position, already encoded once
+        entry[2].append((n == 1 and one(p[0])) or encode(p))
+        length += n
+    return length
+
+
 class FastSegmentWriter(SegmentWriter):
     """SegmentWriter with an in-memory posting pool, the fast analysis path and bulk blocks."""
 
@@ -148,19 +173,10 @@ class FastSegmentWriter(SegmentWriter):
                     if name in self._fast:
                         if not isinstance(value, str):
                             raise ValueError(f"{value!r} is not unicode")
-                        fb = field.format.field_boost
                         positions = index_positions(value)
-                        one = _ONE.get
-                        for w, p in positions.items():
-                            entry = get(w)
-                            if entry is None:
-                                entry = terms[w] = (array("I"), array("d"), [])
-                            n = len(p)
-                            entry[0].append(docnum)
-                            entry[1].append(n * fb)
-                            # most postings have one position, already encoded once
-                            entry[2].append((n == 1 and one(p[0])) or _positions_value(p))
-                            length += n
+                        add = speedups.C.add_postings if speedups.C is not None else _add_postings
+                        length = add(terms, positions, docnum, field.format.field_boost, _ONE,
+                                     _positions_value, _new_entry)
                         pool.count += len(positions)
                         if not field.scorable:
                             length = 0
