@@ -41,24 +41,15 @@ def block_deltas(values) -> list:
 
 def adjacent(a: list, b: list) -> bool:
     """Whether a position of the second word follows one of the first (gaps of each)."""
-    if speedups.C is not None:          # a merge of the two position lists, in C
-        got = speedups.C.consecutive([a, b])
-        if got is not None:
-            return got
-    return not set(accumulate(a)).isdisjoint(map(_before, accumulate(b)))
-
-
-_before = (-1).__add__
+    return consecutive([a, b])
 
 
 def consecutive(gaps: list) -> bool:
     """Whether the words whose position gaps are given occur at positions p, p+1, p+2, …"""
-    if speedups.C is not None:
+    if speedups.C is not None:          # a merge of the position lists, in C
         got = speedups.C.consecutive(gaps)
         if got is not None:
             return got
-    if len(gaps) == 2:
-        return adjacent(gaps[0], gaps[1])
     starts = set(accumulate(gaps[0]))
     for i in range(1, len(gaps)):
         if i == len(gaps) - 1:

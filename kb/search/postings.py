@@ -181,19 +181,14 @@ def _ids_weights(raw: bytes, n: int, z):
     unpickling (or, compressed, even decompressing) its values; docnums None when the pickle
     does not have the expected layout (then the caller unpickles it all).  ``raw``: the
     block's start, ``z``: its decompressor."""
-    i = raw.find(_VALUES)
-    while i < 0 and z is not None and z.unconsumed_tail:
-        raw += z.decompress(z.unconsumed_tail, HEAD_BYTES)
-        i = raw.find(_VALUES)
+    i, raw = _find(raw, z, lambda b: b.find(_VALUES))
     if i < 0:
         return None, None, raw
     try:
         ids, weights = loads(raw[:i] + b"\x86.")
     except Exception:       # noqa: BLE001 - any surprise: unpickle the whole block
         return None, None, raw
-    if not isinstance(ids, tuple) or len(ids) != n or (isinstance(weights, tuple) and len(weights) != n):
-        return None, None, raw
-    return ids, weights, raw
+    return (ids, weights, raw) if _head_ok(ids, weights, n) else (None, None, raw)
 
 
 def _ids_weights4(raw: bytes, n: int, z, tries: int = 8):
@@ -205,22 +200,32 @@ def _ids_weights4(raw: bytes, n: int, z, tries: int = 8):
         return None, None, raw
     start = 11                          # after PROTO and the FRAME header
     for _ in range(tries):
-        i = _values_at(raw, start)
-        while i < 0 and z is not None and z.unconsumed_tail:
-            raw += z.decompress(z.unconsumed_tail, HEAD_BYTES)
-            i = _values_at(raw, start)
+        i, raw = _find(raw, z, lambda b: _values_at(b, start))
         if i < 0:
             break
         try:                            # without the frame, whose length is the block's
             ids, weights = loads(b"\x80\x04" + raw[11:i] + b"\x86.")
         except Exception:               # noqa: BLE001 - not the place: try the next one
             ids = weights = None
-        if (isinstance(ids, tuple) and len(ids) == n and
-                (weights is None or isinstance(weights, float) or
-                 (isinstance(weights, tuple) and len(weights) == n))):
+        if _head_ok(ids, weights, n):
             return ids, weights, raw
         start = i + 1
     return None, None, raw
+
+
+def _find(raw: bytes, z, find) -> tuple[int, bytes]:
+    """(find(raw), raw), decompressing more of the block until found or at its end."""
+    i = find(raw)
+    while i < 0 and z is not None and z.unconsumed_tail:
+        raw += z.decompress(z.unconsumed_tail, HEAD_BYTES)
+        i = find(raw)
+    return i, raw
+
+
+def _head_ok(ids, weights, n: int) -> bool:
+    """n docnums, and no weights (all 1), one weight for all or n of them."""
+    return (isinstance(ids, tuple) and len(ids) == n and
+            (weights is None or isinstance(weights, float) or (isinstance(weights, tuple) and len(weights) == n)))
 
 
 def _values_at(raw: bytes, start: int) -> int:
@@ -240,7 +245,8 @@ def _block_gaps(all_ids: list, block: list, docs: list) -> dict:
     """The block's {docnum: position gaps} so far, with those of ``docs`` added.
 
     A block is [index of its first posting, postings, pickle (read so far) or the values
-    (unpickled with the block), decompressor or None, gaps or None, parts].  Unpickling its values, bytes that protocol 2 writes as
+    (unpickled with the block), decompressor or None, gaps or None, parts].  Protocol 4
+    blocks are unpickled whole.  Unpickling the values of a protocol 2 block, bytes written as
     ``_codecs.encode(<latin-1 text>, "latin1")``, is most of the cost of a block; a value is
     a 4-byte count and a pickled list.  Unless most of them are wanted, the texts are cut out
     of the pickle (_parts), and the lists of the documents wanted unpickled together, as one

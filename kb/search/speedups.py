@@ -2,7 +2,8 @@
 
 ``C`` is the compiled module, or None: then the Python versions of the same loops run (they
 are the reference: the tests compare the two). KB_SPEEDUPS=0 in the environment turns C off.
-Used by kb.search.analyzer (the build's per-word loops) and kb.search.phrase (phrase checks).
+Used by kb.search.analyzer (the build's per-word loops), kb.search.writer (its per-posting
+loop) and kb.search.phrase (phrase checks).
 """
 from __future__ import annotations
 

@@ -292,7 +292,7 @@ def _write_postings(pw, entry: tuple, lengths: dict) -> None:
         vals = values[start:end]
         pw._values = vals if all(vals) else [v for v in vals if v]     # add_posting skips b""
         pw._maxweight = max(0, max(wts))
-        lens = list(map(lengths.get, ids))              # the C loops first: most have no gap
+        lens = list(map(lengths.get, ids))              # filtered only when some have no length
         if None in lens or 0 in lens:
             lens = [n for n in lens if n]
         pw._minlength = min(lens) if lens else None
