@@ -398,7 +398,7 @@ def test_list_corpus_not_a_folder(tmp_path):
 
 
 def test_control_characters_are_normalised_as_by_translate():
-    from kb import read
+    from kb.read import encoding
     text = "".join(chr(c) for c in range(0, 0x80)) + "\u2028正文\u2029\x0b\x0c尾"
-    expected = text.replace("\r\n", "\n").replace("\r", "\n").translate(read._CLEAN_MAP)
-    assert read._normalise(text) == expected
+    expected = text.replace("\r\n", "\n").replace("\r", "\n").translate(encoding._CLEAN_MAP)
+    assert encoding.normalise(text) == expected

@@ -1,0 +1,89 @@
+"""Read one corpus file into a RawDoc: detect the encoding, reject binaries, reduce HTML and .docx to text.
+
+Nothing else is cleaned here (Markdown, letterheads, page numbers are the clean stage's job);
+only line endings and control characters are normalised.  One module per concern:
+``encoding`` (bytes -> text), ``html`` (pages), ``word`` (.docx).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from kb.errors import ReadError
+from kb.model import RawDoc
+from kb.read.encoding import Unreadable, decode, normalise, refuse_binary_magic
+from kb.read.html import html_to_text
+from kb.read.word import docx_text
+
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx")
+FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx"}
+
+MB = 1024 * 1024
+MAX_BYTES = 20 * MB            # larger files are refused (default of read_document's max_bytes)
+
+_HTML_START = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.I)
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def list_corpus(folder: str | os.PathLike) -> list[Path]:
+    """Supported files under ``folder`` (recursively), sorted by relative path; hidden ones skipped."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise ReadError(str(root), "not a folder")
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        rel = os.path.relpath(dirpath, root)
+        parts = () if rel == os.curdir else tuple(rel.split(os.sep))   # sort key: the relative path's parts
+        for name in filenames:
+            # "~$x.docx" are Office lock files, not documents
+            if name.startswith((".", "~$")) or os.path.splitext(name)[1].lower() not in SUPPORTED:
+                continue
+            found.append((parts + (name,), dirpath, name))
+    return [Path(dirpath, name) for _, dirpath, name in sorted(found)]
+
+
+def read_document(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> RawDoc:
+    """Read one file as text.  Raises ReadError with a short reason for anything unusable."""
+    path = Path(path)
+    try:
+        return _read(path, max_bytes)
+    except Unreadable as e:
+        raise ReadError(str(path), str(e)) from None
+
+
+def _read(path: Path, max_bytes: int) -> RawDoc:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise Unreadable(f"unsupported file type {path.suffix or '(no extension)'!r} "
+                          f"(supported: {', '.join(SUPPORTED)})")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise Unreadable(f"file too large ({size / MB:.1f} MB > {max_bytes / MB:g} MB limit)")
+        data = path.read_bytes()
+    except OSError as e:
+        raise Unreadable(f"cannot read file: {e.strerror or e}") from None
+    if not data:
+        raise Unreadable("empty file")
+    sha = hashlib.sha256(data).hexdigest()
+
+    if fmt == "docx":
+        text, encoding = docx_text(data), "utf-8"  # the XML inside a .docx is UTF-8
+    else:
+        refuse_binary_magic(data)
+        text, encoding = decode(data)
+        text = normalise(text)
+        if fmt == "txt" and _HTML_START.match(text):
+            fmt = "html"
+        if not text.strip():
+            raise Unreadable("empty file (only whitespace)")
+        if fmt == "html":
+            text = html_to_text(text)
+            if not text.strip():
+                raise Unreadable("no text content in the HTML page")
+    return RawDoc(path=str(path), source=path.name, text=text, format=fmt, encoding=encoding, sha256=sha)
