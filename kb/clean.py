@@ -25,6 +25,7 @@ def clean(text: str) -> str:
     text = normalize_chars(text)
     text = strip_markup(text)
     lines = [line.rstrip() for line in text.split("\n")]
+    lines = segment.split_cells(lines)
     lines = segment.unflatten(lines)
     lines = drop_page_numbers(lines)
     lines = segment.glue_fragments(lines)
@@ -279,6 +280,8 @@ def reflow(lines: list[str]) -> list[str]:
             and not (long_cut and (_kept_line(s) or _kept_line(n)))
             and not _CONTACT_LINE.match(s)
             and (not long_cut or (not _is_heading_line(s) and not _ends_with_doc_type(s)))
+            # a lead-in sentence is not the first half of the title under it
+            and not (long_cut and len(n) <= 60 and _ends_with_doc_type(n))
             and not _starts_block(n) and not _URL_END.search(s)
             and not (rules.ends_right(toc_end, s) and toc.match(s))       # the costly tests last
             and not (rules.ends_right(toc_end, n) and toc.match(n))

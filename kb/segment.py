@@ -21,6 +21,7 @@ from kb import rules
 _CJK = r"\u3400-\u9fff"
 _OPEN_Q, _CLOSE_Q = "《“‘「〈", "》”’」〉"
 _RECIPIENT_START = re.compile(rf"^(?:各|有关|全国|国务院|中共|本|[{_CJK}]{{2,40}}(?:：|:)$)")
+_LATIN = re.compile(r"[A-Za-z]{2}")
 _SENTENCE_START = ("为", "根据", "按照", "近日", "近年来", "经", "现", "你", "我", "今年", "在", "自", "依据", "《")
 
 
@@ -44,8 +45,22 @@ def _sign_date() -> re.Pattern:
     global _SIGN_DATE
     if _SIGN_DATE is None:
         from kb.extract.dates import DATE_RX
-        _SIGN_DATE = re.compile(rf"(?P<date>{DATE_RX})\s*(?P<tail>[（(]此件[^）)]{{0,30}}[）)])?\s*$")
+        _SIGN_DATE = re.compile(rf"(?P<date>{DATE_RX})\s*(?P<tail>[（(]此件[^）)]{{0,80}}(?:[）)]|$))?\s*$")
     return _SIGN_DATE
+
+
+def split_cells(lines: list[str]) -> list[str]:
+    """A spreadsheet row exported as text (``date | issuer | title | text | url``): one cell per
+    line.  The row opens the text; a cell may hold line breaks, so every separator after it
+    is a cell boundary too."""
+    sep = rules.get("flat", "cell_separator")
+    first = next((l for l in lines if l.strip()), "")
+    if first.count(sep) < rules.get("flat", "min_cells") - 1:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        out.extend(c.strip() for c in line.split(sep)) if sep in line else out.append(line)
+    return out
 
 
 def is_flat(lines: list[str]) -> bool:
@@ -57,19 +72,24 @@ def is_flat(lines: list[str]) -> bool:
 
 
 def unflatten(lines: list[str]) -> list[str]:
-    if not is_flat(lines):
-        return lines
+    """Cut flattened lines at sentence ends and 公文 landmarks; give a first line that runs the
+    title (or 版头 and number) into the body its own lines."""
+    flat = is_flat(lines)
     out: list[str] = []
     first = True
     for line in lines:
-        if len(line) < rules.get("flat", "min_chars"):
-            out.append(line)
-            continue
-        pieces = _cut(line)
-        if first and pieces:
-            pieces = head(pieces[0]) + pieces[1:]
+        if first and line.strip():
             first = False
-        for p in pieces:
+            if len(line) >= rules.get("flat", "head_min_chars"):
+                pieces = _cut(line) if flat else [line.strip()]
+                pieces = head(pieces[0]) + pieces[1:]
+                for p in pieces:
+                    out.extend(split_signature(p, strict=not flat))
+                continue
+        if not flat or len(line) < rules.get("flat", "min_chars"):
+            out.extend(split_signature(line, strict=True))
+            continue
+        for p in _cut(line):
             out.extend(split_signature(p))
     return out
 
@@ -97,38 +117,52 @@ def _depth_map(s: str) -> list[int]:
 
 
 def head(first: str) -> list[str]:
-    """The first sentence of a flattened 公文 -> 版头 / 发文字号 / 标题 / 主送 / the sentence."""
+    """The first sentence of a flattened 公文 -> 版头 / 发文字号 / 标题 / 发文字号 / 主送 / the sentence.
+
+    GB/T 9704 orders 版头 (…文件), number, title, addressee; datasets often put the number after
+    the title.  Each landmark is cut off the front in turn; anything else is left as it was.
+    """
     from kb.extract.numbers import find_numbers
     out: list[str] = []
-    s = first
-    # 版头 and number: "…最高人民检察院文件环督察〔2022〕58号关于…", "…的批复国函〔2016〕178号国土…"
-    nums = [n for n in find_numbers(s[:400])]
+    s = first.strip()
+    nums = find_numbers(s[:400])
+    # 版头: "…最高人民检察院文件环督察〔2022〕58号关于…"
     if nums:
-        n = nums[0]
-        before = s[:n.start].strip()
-        if not before or before.endswith("文件") or title_end(before) == len(before):
-            if before:
-                out.append(before)
-            out.append(s[n.start:n.end])
-            s = s[n.end:].strip()
+        k = s.rfind("文件", 0, nums[0].end)
+        if k > 0 and find_numbers(s[k + 2:nums[0].end]):
+            out.append(s[:k + 2])
+            s = s[k + 2:].strip()
+    before_number = (list(out), s)
+    s = _number_off(s, out, find_numbers)
     colon = min((i for i in (s.find("："), s.find(":")) if i >= 0), default=-1)
     prefix = s[:colon] if 0 <= colon <= 300 and "。" not in s[:colon] else None
-    if out and (len(out) == 1 or not out[-2].endswith("文件")):
-        # the title stood before the number: what follows up to the colon is the addressee
-        if prefix is not None and _addressee(prefix):
-            out.append(s[:colon + 1])
-            s = s[colon + 1:]
-        return out + ([s.strip()] if s.strip() else [])
     end = title_end(s, prefix)
+    if not end and len(out) > len(before_number[0]) and not (prefix is not None and _addressee(prefix)):
+        # a number that neither a title nor an addressee follows is the subject of a sentence
+        # (…(中国人民银行公告〔2019〕第16号)自发布以来…), not a 发文字号 line
+        out, s = before_number
+        colon = min((i for i in (s.find("："), s.find(":")) if i >= 0), default=-1)
+        prefix = s[:colon] if 0 <= colon <= 300 and "。" not in s[:colon] else None
     if end:
         out.append(s[:end])
-        s = s[end:]
-        if prefix is not None and colon - end >= 0:
-            rest = s[:colon - end + 1]
-            if _addressee(rest[:-1]):
-                out.append(rest)
-                s = s[len(rest):]
+        s = s[end:].strip()
+        s = _number_off(s, out, find_numbers)
+    elif not out:
+        return [first]
+    colon = min((i for i in (s.find("："), s.find(":")) if i >= 0), default=-1)
+    if 0 < colon <= 300 and _addressee(s[:colon]):
+        out.append(s[:colon + 1])
+        s = s[colon + 1:]
     return out + ([s.strip()] if s.strip() else [])
+
+
+def _number_off(s: str, out: list[str], find_numbers) -> str:
+    """A 发文字号 at the front of ``s`` goes onto its own line."""
+    found = find_numbers(s[:60])
+    if found and found[0].start == 0:
+        out.append(s[:found[0].end])
+        return s[found[0].end:].strip()
+    return s
 
 
 def title_end(s: str, prefix: str | None = None) -> int | None:
@@ -141,38 +175,77 @@ def title_end(s: str, prefix: str | None = None) -> int | None:
         if depth[m.start()] or m.end() < 6:
             continue
         found.append(m.end())
-    for end in found:
-        rest = s[end:]
-        if not rest:
-            return end
-        if prefix is not None and end <= len(prefix) and _addressee(prefix[end:]):
-            return end
-        if rest.startswith(_SENTENCE_START) or rest[0] in _OPEN_Q:
-            return end
+    # the title ends where the addressee begins, else where a sentence begins
+    # (a number may stand between: …的函国办函〔1999〕44号国家经济贸易委员会：)
+    if prefix is not None:
+        for end in found:
+            if end <= len(prefix):
+                after = _skip_number(prefix[end:])
+                if not after or _addressee(after):
+                    return end
+    # a sentence's opening word is a surer end than an opening 《 (…标准《导则》的公告为贯彻…)
+    for opens in (_SENTENCE_START, tuple(_OPEN_Q)):
+        for end in found:
+            if "。" in s[:end]:
+                break
+            rest = _skip_number(s[end:])
+            if not rest or len(rest) < len(s) - end or rest.startswith(opens):
+                return end
     return None
+
+
+def _skip_number(s: str) -> str:
+    from kb.extract.numbers import find_numbers
+    found = find_numbers(s[:60])
+    # a 机关代字 never holds 的: "有关问题的函国办函〔1999〕44号" is a title's end, then a number
+    ok = found and found[0].start == 0 and "的" not in found[0].raw
+    return s[found[0].end:] if ok else s
 
 
 def _addressee(s: str) -> bool:
     from kb.extract import bodies
     s = s.strip()
-    if not s or len(s) > 300 or "。" in s:
+    # names hold no 的, no sentence end and no Latin words (a URL's "http:" is not a colon of address)
+    if not s or len(s) > 300 or "。" in s or "的" in s or _LATIN.search(s):
         return False
     return bool(_RECIPIENT_START.match(s + "：")) or "、" in s or "，" in s or \
         bodies.is_body_name(s) or s.endswith(("代表", "委员", "同志", "先生", "女士", "公司"))
 
 
-def split_signature(line: str) -> list[str]:
-    """``生态环境部2018年8月1日（此件社会公开）`` -> names / date / note, the way the page prints them."""
+def split_signature(line: str, strict: bool = False) -> list[str]:
+    """``生态环境部2018年8月1日（此件社会公开）`` -> names / date / note, the way the page prints them.
+
+    In a flattened text any short unpunctuated lead-in counts as the names; otherwise (``strict``)
+    only a signature does: body names, or a person's office and name (总理 温家宝).  A person's
+    signature may run on into the next text (部长 黄润秋2020年12月31日碳排放权交易管理办法…).
+    """
+    if "日" not in line:
+        return [line]
+    m = _person_date().match(line)
+    if m:
+        rest = line[m.end("date"):].strip()
+        return [m.group("who").strip(), m.group("date")] + ([rest] if rest else [])
     m = _sign_date().search(line)
-    if not m or m.start() == 0 or len(line) - m.start() > 60:
+    if not m or m.start() == 0 or len(line) - m.start() > 80:
         return [line]
     before = line[:m.start()].rstrip()
-    if before.endswith(("。", "，", "；", "：", "于", "在", "至", "自", "从", "前", "年", "（", "(")) or len(before) > 200:
+    if strict:
+        from kb.extract import signers
+        if signers.line_names(before) is None:
+            return [line]
+    elif before.endswith(("。", "，", "；", "：", "于", "在", "至", "自", "从", "前", "年", "（", "(")) or len(before) > 200:
         return [line]
     out = [before, m.group("date")]
     if m.group("tail"):
         out.append(m.group("tail"))
     return out
+
+
+@lru_cache(maxsize=None)
+def _person_date() -> re.Pattern:
+    from kb.extract.dates import DATE_RX
+    offices = "|".join(r"[ \u3000]*".join(map(re.escape, w)) for w in rules.get("flat", "signer_offices"))
+    return re.compile(rf"^(?P<who>(?:{offices})[ \u3000]*[\u4e00-\u9fff·]{{2,5}})[ \u3000]*(?P<date>{DATE_RX})")
 
 
 # ---------------------------------------------------------------- fragments

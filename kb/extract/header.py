@@ -14,15 +14,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb import rules
-from kb.extract import bodies, titles
+from kb.extract import bodies, numbers, titles
 from kb.extract.numbers import find_numbers
 
 _SENTENCE = re.compile(r"[。！？]")
 _COMMAS = re.compile(r"[，,；;]")
 _LABEL = re.compile(r"^[\u4e00-\u9fff \u3000]{2,8}[：:]")
-_DATEISH = re.compile(r"^(?:(?:19|20)\d{2}\s*(?:[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|年)|[〇○零一二三四五六七八九]{4}年)")
+# a line that opens with a full date (a timestamp, a dateline); "2023年济南市…规则" is a title
+_DATEISH = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月)")
+_ANNOUNCE_NO = re.compile(r"^(?:19|20)\d{2}\s*年\s*第\s*\d{1,4}\s*号$")
+_SPACE = re.compile(r"\s+")
 _STATUTE = re.compile(r"^第[一二三四五六七八九十百零〇]+[章条]")
 _BROWSER_SEP = re.compile(r"\s*(?:_|\||｜|--|——|\s-\s)\s*")
 _NOISE = re.compile(r"[\s\u3000　《》“”\"'‘’()（）〔〕\[\]【】<>〈〉·・:：,，.。、]")
@@ -85,12 +89,13 @@ def page_titles(meta: list[dict], info: dict) -> list[tuple[str, str]]:
     return out
 
 
-def _title_blocks(lines: list[str], end: int) -> list[tuple[int, int, str]]:
-    """Title-shaped blocks of the header: (first line, last line, joined text).
+def _title_blocks(lines: list[str], end: int) -> list[tuple[int, int, str, list[tuple[int, str]]]]:
+    """Title-shaped blocks of the header: (first line, last line, joined text, variants).
 
     A block is a line ending with a document type (or a number in parentheses after one),
     extended upwards over the lines a long title was wrapped onto and over the issuer's name
-    printed above 关于….
+    printed above 关于….  ``variants`` are the block with 0, 1, … of those lines, for matching
+    against the page's own title.
     """
     out = []
     idx = [i for i in range(min(end, len(lines))) if lines[i].strip()]
@@ -102,22 +107,34 @@ def _title_blocks(lines: list[str], end: int) -> list[tuple[int, int, str]]:
         if not titles.ends_with_type(core):
             continue
         first, text = i, core
+        variants = [(i, core)]
+        after_body = False
         j = k - 1
         while j >= 0 and i - idx[j] <= 4:
             p = lines[idx[j]].strip()
-            if is_metadata(p) or _SENTENCE.search(p) or p.endswith(("，", "、", "：", ":", "；")) \
+            if is_metadata(p) or _SENTENCE.search(p) or p.endswith(("，", "、", "：", ":", "；", ",")) \
                     or find_numbers(p) or _BROWSER_SEP.search(p):
                 break
-            starts_about = text.startswith("关于")
-            if bodies.is_body_line(p) or (not starts_about and len(p) >= 6 and not titles.ends_with_type(p)):
-                text = p + (" " if bodies.is_body_line(p) and " " in p else "") + text
+            body = bodies.is_body_line(p)
+            # a wrapped title's first part is long (a converter wraps at the line width) or
+            # opens with 关于; joint issuers stand one per line above it
+            wrapped = not after_body and not text.startswith("关于") and not titles.ends_with_type(p) \
+                and (len(p) >= rules.get("header", "wrap_min_chars") or p.startswith("关于"))
+            if body or wrapped:
+                text = p + (" " if body else "") + text
                 first = idx[j]
+                variants.append((first, text))
+                after_body = after_body or body
                 j -= 1
-                if bodies.is_body_line(p):
-                    break
                 continue
             break
-        out.append((first, i, text))
+        # 公告 are numbered by year: 国家能源局公告 / 2025年 第5号
+        if k + 1 < len(idx) and _ANNOUNCE_NO.match(lines[idx[k + 1]].strip()):
+            last = idx[k + 1]
+            no = " " + _SPACE.sub("", lines[last].strip())
+            out.append((first, last, text + no, [(f, t + no) for f, t in variants]))
+            continue
+        out.append((first, i, text, variants))
     return out
 
 
@@ -138,23 +155,51 @@ def title(lines: list[str], header: Header, meta: list[dict], info: dict) -> tup
     blocks = _title_blocks(lines, header.end)
     cands = page_titles(meta, info)
     wanted = [(norm(t), t, where) for t, where in cands if norm(t)]
-    # 1. a header block the page's metadata confirms (the <title> may add 栏目/站点 parts)
-    for first, last, text in blocks:
-        n = norm(text)
-        for w, t, where in wanted:
-            if n and (n == w or (len(n) >= 8 and n in w)):
-                return titles.tidy(text), "\n".join(l.strip() for l in lines[first:last + 1])
+    # 1. a header block the page's metadata confirms (the <title> may add 栏目/站点 parts);
+    #    the longest confirmed form of the block wins (issuer line above 关于… included)
+    for first, last, text, variants in blocks:
+        best = None
+        for vfirst, vtext in variants:
+            n = norm(vtext)
+            for w, t, where in wanted:
+                if n and (n == w or (len(n) >= 8 and n in w)):
+                    best = (vfirst, vtext)
+        if best:
+            return titles.tidy(best[1]), "\n".join(l.strip() for l in lines[best[0]:last + 1])
     # 2. the title-shaped block nearest above the body
     if blocks:
-        first, last, text = blocks[-1]
+        first, last, text, _ = blocks[-1]
         if _good(text):
             return titles.tidy(text), "\n".join(l.strip() for l in lines[first:last + 1])
-    # 3. the page's own title when the text prints none
+    # 3. a covering text that publishes an enclosed document: 《X》已经…同意，现印发给你们
+    found = _enclosed(lines, header)
+    if found:
+        return found
+    # 4. the page's own title when the text prints none
     for w, t, where in wanted:
         t = _strip_site(t)
         if titles.ends_with_type(t) or len(norm(t)) >= 8:
             return titles.tidy(t), where
     return None, None
+
+
+def _enclosed(lines: list[str], header: Header) -> tuple[str, str] | None:
+    for line in lines[header.end:header.end + 3]:
+        m = next((m for m in map(lambda r: r.match(line.strip()), _enclosed_rx()) if m), None)
+        if m:
+            # inside 《》 a quoted title is written 〈〉; standing alone it is 《》 again
+            t = m.group("title").translate(_INNER_QUOTES)
+            if titles.ends_with_type(t) or titles.ends_with_type(re.sub(r"[（(][^（()）]*[）)]$", "", t)):
+                return titles.tidy(t), line.strip()
+    return None
+
+
+_INNER_QUOTES = str.maketrans("〈〉", "《》")
+
+
+@lru_cache(maxsize=None)
+def _enclosed_rx() -> list[re.Pattern]:
+    return [re.compile(p) for p in rules.get("header", "enclosed")]
 
 
 def _good(text: str) -> bool:
@@ -168,3 +213,30 @@ def _strip_site(t: str) -> str:
         typed = [p for p in parts if titles.ends_with_type(p)]
         return (typed or [max(parts, key=len)])[0].strip()
     return t.strip()
+
+
+# ---------------------------------------------------------------- 发文字号
+
+
+def own_number(lines: list[str], header: Header, meta: list[dict] | None = None):
+    """The document's own number, searched in the header only (numbers in the body are cited).
+
+    GB/T 9704 sets it alone on a line under the 版头 (with 签发人 for 上行文); pages and
+    databases also print it in parentheses under or after the title, or in the page title.
+    """
+    span = lines[:min(len(lines), header.end + 1)]
+    d = numbers.own_number(span, max_lines=len(span))
+    if d:
+        return d
+    for line in span:
+        s = line.strip()
+        if titles.ends_with_type(_strip_number(s)) and _strip_number(s) != s:
+            return find_numbers(s)[-1]
+    for m in meta or []:
+        if m["field"] in ("title", "heading"):
+            v = m["value"]
+            for n in find_numbers(v):
+                before = v[:n.start].rstrip()
+                if before.endswith(("（", "(", "[", "【")):
+                    return n
+    return None
