@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from kb import regions
-from kb.extract import bodies, dates, header, infotable, numbers, promulgation, signers, titles
+from kb.extract import bodies, dates, header, infotable, numbers, pagedates, promulgation, signers, titles
 from kb.extract.deadlines import deadlines
 from kb.extract.support import conditions, support
 from kb.extract.targets import targets
@@ -102,6 +102,12 @@ def _dates_and_issuers(rec: Record, lines: list[str], head: header.Header) -> No
         rec.published, ev["published"] = pub_event.date.isoformat(), pub_event.line
     elif published:
         rec.published, ev["published"] = published[0].isoformat(), published[1]
+    if not rec.published:
+        # the page's own date line near the heading, else its meta tags
+        lead = max(head.end, _line_of(lines, ev.get("title")) + 3)
+        found_pub = pagedates.from_lines(lines, min(lead, len(lines))) or pagedates.from_meta(rec.page)
+        if found_pub:
+            rec.published, ev["published"] = found_pub
     if prom.order and not rec.doc_number:
         rec.doc_number = rec.doc_number_raw = prom.order[0]
         ev["doc_number"] = prom.order[1]
@@ -109,6 +115,16 @@ def _dates_and_issuers(rec: Record, lines: list[str], head: header.Header) -> No
         rec.issuers = bodies.from_title(rec.title)
         if rec.issuers:
             ev["issuers"] = rec.title
+
+
+def _line_of(lines: list[str], evidence: str | None) -> int:
+    """Index of the line an evidence text starts with (0 if it is not a line of the text)."""
+    first = (evidence or "").split("\n", 1)[0].strip()
+    if first:
+        for i, line in enumerate(lines):
+            if line.strip() == first:
+                return i
+    return 0
 
 
 def _apply_info_table(rec: Record, info: dict) -> None:

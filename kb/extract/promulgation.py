@@ -104,6 +104,10 @@ def read(lines: list[str], end: int) -> Promulgation:
                 if order and not out.order:
                     out.order = (order[0], s)
                 continue
+        alone = _rx("order").fullmatch(s)
+        if alone and not out.order:          # the order's number on its own line (GB/T 9704 令)
+            out.order = (_SPACE.sub("", s), s)
+            continue
         m = _rx("opening").match(s)
         if m:
             order = _order(m.group("order")) if m.group("order") else None
