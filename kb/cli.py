@@ -287,8 +287,15 @@ def _format_search(res: dict) -> str:
 @click.option("--json", "as_json", is_flag=True)
 @handle_errors
 def eval_(gold, index_dir, as_json):
-    """Per-field accuracy of the knowledge base against a gold set (JSON lines)."""
-    summary = evaluate.evaluate(evaluate.load_gold(gold), store.load_records(index_dir)).summary()
+    """Per-field accuracy of the knowledge base against a gold set (JSON lines): gold records, or
+    page labels (the devset's format, scored as its score_records.py scores them)."""
+    from kb import evaluate_labels
+    rows = evaluate.load_gold(gold)
+    if evaluate_labels.is_page_labels(rows):
+        summary = evaluate_labels.score(rows, [r.to_dict() for r in store.load_records(index_dir)])
+        click.echo(_dump(summary) if as_json else "\n".join(evaluate_labels.table(summary)))
+        return
+    summary = evaluate.evaluate(rows, store.load_records(index_dir)).summary()
     if as_json:
         click.echo(_dump(summary))
         return

@@ -141,6 +141,12 @@ def test_devset_scores(tmp_path, capsys):
     with capsys.disabled():
         print("\n" + score.stdout)
     table = {l[:32].strip(): float(l.split()[-1].rstrip("%")) for l in score.stdout.splitlines() if "%" in l}
+    # kb eval reads the same labels and prints the same table
+    r = CliRunner().invoke(cli, ["eval", str(DEVSET / "labels.jsonl"), "--index", str(idx)])
+    assert r.exit_code == 0, r.output
+    with capsys.disabled():
+        print(r.output)
+    assert r.output.split() == score.stdout.split()
     # floors a little under today's figures: a regression fails, an improvement passes
     floors = {"document found": 100, "title": 95, "doc_number": 94, "date": 95, "published": 90,
               "issuers": 90, "recipients": 90, "OVERALL": 92}
