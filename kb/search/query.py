@@ -1,9 +1,10 @@
 """Searching the knowledge base: words, phrases, filters, facets, and 发文字号 lookups.
 
-``search()`` is what `kb search` calls.  A query that is a document number (any variant) goes
-straight to that document; a partial number lists the matching numbers; anything else is a
-full-text query over title and body, AND of the words with a fallback to OR when nothing
-matches, with body and term aliases expanded (工信部 also finds 工业和信息化部).
+``search()`` is what `kb search` calls.  A query that is a document number (any variant, also as
+typed: 国函2025 57号) lists the document bearing it as its own number, then documents whose text
+bears it, then those citing it (``citing``); a partial number lists the matching numbers;
+anything else is a full-text query ranked by kb.search.rank: disjunctive BM25F over title and
+body with a coordination factor, body and term aliases expanded (工信部 also finds 工业和信息化部).
 """
 from __future__ import annotations
 
@@ -232,8 +233,7 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
         hit = {"id": rid, "title": rec.title, "doc_number": rec.doc_number, "issuers": rec.issuers,
                "date": rec.date, "published": rec.published, "category": rec.category,
                "score": round(float(score), 4) if score is not None else None, "snippet": "", "section": None}
-        if number:
-            hit["citing"] = rid in citers and rec.doc_number != number
+        hit["citing"] = bool(number) and rid in citers and rec.doc_number != number
         if snippets:
             hit["snippet"], hit["section"] = snippet(rec, _number_marks(rec.text, number) if number else terms)
         result["hits"].append(hit)
