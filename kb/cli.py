@@ -270,7 +270,8 @@ def _format_search(res: dict) -> str:
         out.append(f"{'' if res.get('total_exact', True) else 'about '}{res['total']} documents")
     for i, h in enumerate(res["hits"], 1):
         head = " · ".join(x for x in (h["doc_number"], "、".join(h["issuers"]), h["date"]) if x)
-        out.append(f"{i}. {h['title'] or h['id']}" + (f"  [{head}]" if head else ""))
+        out.append(f"{i}. {h['title'] or h['id']}" + (f"  [{head}]" if head else "")
+                   + ("  (cites it)" if h.get("citing") else ""))
         if h["section"]:
             out.append("   § " + " › ".join(h["section"]))
         if h["snippet"]:
