@@ -108,15 +108,35 @@ def line_names(line: str) -> list[str] | None:
 
 
 def trailing_name(line: str) -> list[str] | None:
-    """Names glued to the end of a line that is not a signature (…企业清单生态环境部办公厅)."""
+    """Names glued to the end of a line that is not a signature (…企业清单生态环境部办公厅): the
+    longest tail that cuts into names, by one dynamic programme from the right (linear in the
+    tail's length times the longest name)."""
     s = line.strip()
-    if not s or s[-1] in "。；，、：:！？）)》”":
+    if not s or not _ends_like_body(s):
         return None
-    for k in range(min(len(s) - 1, 4 * _MAX_NAME), 1, -1):
-        cuts = _cuts(s[-k:])
-        if cuts:
-            return cuts
-    return None
+    n = len(s)
+    lo = max(1, n - 4 * _MAX_NAME)
+    tail: dict[int, list[str] | None] = {n: []}     # tail[j]: a cut of s[j:] into names, or None
+    best = None
+    for j in range(n - 1, lo - 1, -1):
+        cut = None
+        for k in range(min(n, j + _MAX_NAME), j + 1, -1):     # the longest name first
+            if tail.get(k) is not None and score(s[j:k]) >= 2:
+                cut = [s[j:k]] + tail[k]
+                break
+        tail[j] = cut
+        if cut:
+            best = cut
+    return best
+
+
+@lru_cache(maxsize=None)
+def _suffix_ends() -> frozenset[str]:
+    return frozenset(w[-1] for w in rules.get("doc", "body_suffixes"))
+
+
+def _ends_like_body(s: str) -> bool:
+    return s[-1] in _suffix_ends()
 
 
 def masthead(line: str) -> list[str] | None:
