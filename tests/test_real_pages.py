@@ -148,7 +148,23 @@ def test_devset_scores(tmp_path, capsys):
         print(r.output)
     assert r.output.split() == score.stdout.split()
     # floors a little under today's figures: a regression fails, an improvement passes
-    floors = {"document found": 100, "title": 95, "doc_number": 94, "date": 95, "published": 90,
+    floors = {"document found": 100, "title": 95, "doc_number": 97, "date": 95, "published": 90,
               "issuers": 90, "recipients": 90, "OVERALL": 92}
     for field, floor in floors.items():
         assert table[field] >= floor, (field, table[field])
+
+
+def test_number_only_in_the_attachment_link():
+    text = ("关于印发《某某细则（试行）》的通知\n2025-10-15 08:48来源：某某办公室\n"
+            "关于印发《某某细则（试行）》的通知（湘监能市场〔2025〕58号）(2).pdf\n")
+    r = _rec(text)
+    assert r.doc_number == "湘监能市场〔2025〕58号"
+    assert r.published == "2025-10-15"
+
+
+def test_order_opening_with_its_number():
+    r = _rec("中华人民共和国国务院令第506号现公布《国务院关于修改〈某某条例〉的决定》，自公布之日起施行。\n总理 温家宝\n二○○七年九月十八日\n")
+    assert r.doc_number == "中华人民共和国国务院令第506号"
+    assert r.title == "国务院关于修改《某某条例》的决定"
+    assert r.date == "2007-09-18"
+    assert r.issuers == ["国务院"]

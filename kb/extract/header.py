@@ -27,6 +27,7 @@ _LABEL = re.compile(r"^[\u4e00-\u9fff \u3000]{2,8}[：:]")
 _DATEISH = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月)")
 _ANNOUNCE_NO = re.compile(r"^(?:19|20)\d{2}\s*年\s*第\s*\d{1,4}\s*号$")
 _SPACE = re.compile(r"\s+")
+_ATTACHMENT_FILE = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?)$", re.I)
 _STATUTE = re.compile(r"^第[一二三四五六七八九十百零〇]+[章条]")
 _BROWSER_SEP = re.compile(r"\s*(?:_|\||｜|--|——|\s-\s)\s*")
 _NOISE = re.compile(r"[\s\u3000　《》“”\"'‘’()（）〔〕\[\]【】<>〈〉·・:：,，.。、]")
@@ -232,6 +233,13 @@ def own_number(lines: list[str], header: Header, meta: list[dict] | None = None)
         s = line.strip()
         if titles.ends_with_type(_strip_number(s)) and _strip_number(s) != s:
             return find_numbers(s)[-1]
+    # a page whose text is an attachment link: …的通知（湘监能市场〔2025〕58号）.pdf
+    for line in lines:
+        s = line.strip()
+        if _ATTACHMENT_FILE.search(s):
+            for n in find_numbers(s):
+                if s[:n.start].rstrip().endswith(("（", "(")) and titles.ends_with_type(s[:n.start].rstrip()[:-1]):
+                    return n
     for m in meta or []:
         if m["field"] in ("title", "heading"):
             v = m["value"]

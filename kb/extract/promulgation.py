@@ -104,10 +104,11 @@ def read(lines: list[str], end: int) -> Promulgation:
                 if order and not out.order:
                     out.order = (order[0], s)
                 continue
-        alone = _rx("order").fullmatch(s)
-        if alone and not out.order:          # the order's number on its own line (GB/T 9704 令)
-            out.order = (_SPACE.sub("", s), s)
-            continue
+        lead = _rx("order").match(s)
+        if lead and not out.order:           # an order opens with its number (GB/T 9704 令)
+            out.order = (_SPACE.sub("", lead.group(0)), s)
+            if lead.end() == len(s):
+                continue
         m = _rx("opening").match(s)
         if m:
             order = _order(m.group("order")) if m.group("order") else None
