@@ -274,6 +274,13 @@ def load_records(index_dir: str | os.PathLike) -> list[Record]:
         return [_record(row) for row in db.execute("SELECT record, text FROM documents ORDER BY id")]
 
 
+def iter_records(index_dir: str | os.PathLike):
+    """Every record, by id, one at a time (the cursor streams: memory does not grow with the corpus)."""
+    with closing(connect(index_dir)) as db:
+        for row in db.execute("SELECT record, text FROM documents ORDER BY id"):
+            yield _record(row)
+
+
 def get(index_dir: str | os.PathLike, record_id: str) -> Record | None:
     with closing(connect(index_dir)) as db:
         row = db.execute("SELECT record, text FROM documents WHERE id = ?", (record_id,)).fetchone()
@@ -354,3 +361,45 @@ def cited_numbers_like(index_dir: str | os.PathLike, prefix: str) -> list[tuple[
             "AND number NOT IN (SELECT doc_number FROM documents WHERE doc_number IS NOT NULL) "
             "GROUP BY number ORDER BY number", (prefix.replace("%", "\\%").replace("_", "\\_") + "%",))
         return [tuple(r) for r in rows]
+
+
+def repeal_index(index_dir: str | os.PathLike, numbers: list[str] | None = None) -> dict[str, list[dict]]:
+    """number -> the documents declaring it repealed, as :func:`kb.status.repeal_index` gives it,
+    read from the citations table and the repealing documents' evidence only (not every record)."""
+    where = "c.kind = 'repeals'"
+    args: list = []
+    if numbers is not None:
+        if not numbers:
+            return {}
+        where += f" AND c.number IN ({','.join('?' * len(numbers))})"
+        args = list(numbers)
+    out: dict[str, list[dict]] = {}
+    with closing(connect(index_dir)) as db:
+        rows = db.execute(
+            "SELECT c.number, d.id, d.doc_number, d.title, d.effective_from, "
+            "json_extract(d.record, '$.evidence.repeals') AS evidence "
+            f"FROM citations c JOIN documents d ON d.id = c.doc_id WHERE {where} ORDER BY d.id, c.rowid", args)
+        for r in rows:
+            texts = json.loads(r["evidence"]) if r["evidence"] else {}
+            out.setdefault(r["number"], []).append({
+                "by": r["id"], "by_number": r["doc_number"], "by_title": r["title"],
+                "text": texts.get(r["number"], "") if isinstance(texts, dict) else "", "from": r["effective_from"]})
+    return out
+
+
+def counts(index_dir: str | os.PathLike) -> dict:
+    """What ``kb stats`` counts, read from the columns and side tables: the documents' short
+    columns by id, (doc id, issuer) pairs in order, row counts and the failed files."""
+    with closing(connect(index_dir)) as db:
+        q = lambda sql: db.execute(sql).fetchone()[0]
+        return {
+            "documents": [dict(r) for r in db.execute(
+                "SELECT id, doc_number, date, published, category, doc_type, province FROM documents ORDER BY id")],
+            "issuers": [tuple(r) for r in db.execute("SELECT doc_id, name FROM issuers ORDER BY doc_id, position")],
+            "files": q("SELECT count(*) FROM files"),
+            "failed_files": [{"source": r[0], "reason": r[1]} for r in db.execute(
+                "SELECT source, error FROM files WHERE error IS NOT NULL ORDER BY source")],
+            "deadlines": q("SELECT count(*) FROM deadlines"),
+            "targets": q("SELECT count(*) FROM targets"),
+            "citations": q("SELECT count(*) FROM citations WHERE kind = 'cites'"),
+        }
