@@ -114,3 +114,46 @@ def test_cli_imports_only_what_a_command_needs():
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("[]"), out.stdout
+
+
+# ---- deadlines and match from the store's tables ---------------------------------------------------
+
+def test_deadlines_and_match_read_no_record(index, records, monkeypatch):
+    from datetime import date
+    from kb import consult
+    today = date(2018, 12, 1)
+    full_dl = consult.deadline_items(records, today, open_only=True)
+    full_match = consult.match_records(records, consult.load_profile(region="山西", size="中小企业"), today)
+    monkeypatch.setattr(store, "load_records", lambda *_: pytest.fail("loaded every record"))
+    monkeypatch.setattr(store, "_record", lambda *_: pytest.fail("parsed a record"))
+    assert consult.deadlines(index, today, open_only=True) == full_dl
+    assert consult.match(index, consult.load_profile(region="山西", size="中小企业"), today) == full_match
+
+
+def test_match_leaves_out_plans_whose_period_has_ended(index):
+    r = json.loads(run("match", "--region", "山西", "--index", index, "--today", "2026-12-07", "--json").output)
+    titles = [m["title"] for m in r["matches"]]
+    assert not [t for t in titles if t and ("十三五" in t or "2024年行动计划" in t)]
+    reasons = {x["title"]: x["reason"] for x in r["excluded"]}
+    assert reasons["山西省关于印发“十三五”控制温室气体排放实施方案的通知"].startswith("ended: the plan's period 2016–2020")
+    assert "2024–2024" in reasons["长治市人民政府办公室关于印发长治市气候投融资试点工作2024年行动计划的通知"]
+    # while the period runs, the plan applies
+    r = json.loads(run("match", "--region", "山西", "--index", index, "--today", "2024-06-01", "--json").output)
+    assert "长治市人民政府办公室关于印发长治市气候投融资试点工作2024年行动计划的通知" in [m["title"] for m in r["matches"]]
+
+
+@pytest.mark.parametrize("title,period", [
+    ("山东省人民政府关于印发山东省低碳发展工作方案（2017—2020年）的通知", (2017, 2020)),
+    ("“十四五”工业绿色发展规划", (2021, 2025)), ("十五五规划纲要", (2026, 2030)),
+    ("关于支持民营企业发展的二十五条措施", None), ("关于印发《促进大中小企业融通发展三年行动计划》的通知", None),
+    ("2019年全省工业和信息化工作要点", (2019, 2019))])
+def test_plan_period_of_a_title(title, period):
+    from kb.consult import plan_period
+    assert plan_period(title) == period
+
+
+@pytest.mark.parametrize("option", ["--region", "--city"])
+def test_match_refuses_an_unknown_region(index, option):
+    r = run("match", option, "火星", "--index", index)
+    assert r.exit_code == 1
+    assert "unknown" in r.output and "'火星'" in r.output and "Traceback" not in r.output
