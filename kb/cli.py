@@ -98,26 +98,18 @@ def main():
 @click.argument("corpus", default="corpus", type=click.Path(file_okay=False))
 @index_option
 @click.option("--strict", is_flag=True, help="Exit non-zero if any file failed.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="No progress bar (there is none either when stderr is not a terminal).")
 @click.option("--full", is_flag=True, help="Re-read every file, even unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @handle_errors
 def build(corpus, index_dir, strict, quiet, full, as_json):
     """Read, extract and store every document of CORPUS (default: corpus/)."""
-    from kb import pipeline, store
-    show_bar = not quiet and sys.stderr.isatty()
-    bar_state = {"done": 0, "errors": 0}
-
-    def progress(info, documents):
-        bar_state["done"] += 1
-        bar_state["errors"] += bool(info["error"])
-        if show_bar:
-            click.echo(f"\r{bar_state['done']} files, {documents} documents, {bar_state['errors']} errors",
-                       err=True, nl=False)
-
-    report = pipeline.build(corpus, index_dir, progress=progress, full=full)
-    if show_bar:
-        click.echo("", err=True)
+    from kb import pipeline, progress, store
+    bar = progress.Bar(enabled=not quiet)    # draws only on a terminal
+    try:
+        report = pipeline.build(corpus, index_dir, full=full, phases=bar)
+    finally:
+        bar.close()
     if as_json:
         click.echo(_dump(report.to_dict()))
     else:
