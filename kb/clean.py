@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from kb import rules
+from kb import rules, segment
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕…—·「」『』"
@@ -25,9 +25,15 @@ def clean(text: str) -> str:
     text = normalize_chars(text)
     text = strip_markup(text)
     lines = [line.rstrip() for line in text.split("\n")]
+    lines = segment.split_cells(lines)
+    lines = segment.unflatten(lines)
     lines = drop_page_numbers(lines)
+    lines = segment.glue_fragments(lines)
     lines = drop_running_lines(lines)
+    kept = lines
     lines = trim_trailing_chrome(lines)
+    if not any(l.strip() for l in lines):
+        lines = kept        # a page never cleans to nothing: keep what the trim would remove
     lines = reflow(lines)
     lines = [fix_spacing(line.strip()) for line in lines]
     return collapse_blank_lines(lines)
@@ -153,7 +159,8 @@ def _mostly_at_gaps(lines: list[str], keys: list[str], key: str, at: list[int] |
 
 
 def _is_chrome(line: str) -> bool:
-    return bool(rules.any_of("clean", "chrome_strong").search(line))
+    return len(line) <= rules.get("clean", "chrome_line_max") and \
+        bool(rules.any_of("clean", "chrome_strong").search(line))
 
 
 def trim_trailing_chrome(lines: list[str]) -> list[str]:
@@ -227,6 +234,13 @@ _DIGIT = re.compile(r"\d")
 _URL_END = re.compile(r"(?:https?://|www\.)\S+$")
 
 
+def _kept_line(s: str) -> bool:
+    """Page metadata, a browser title, a signer line: never half of a cut paragraph."""
+    from kb.extract.bodies import is_body_line
+    return any(p.search(s) for p in rules.raw_list("clean", "reflow_keep")) or \
+        (len(s) <= 40 and is_body_line(s))
+
+
 def reflow(lines: list[str]) -> list[str]:
     """Join a paragraph that a page break (and the blank lines around it) cut in two.
 
@@ -263,8 +277,11 @@ def reflow(lines: list[str]) -> list[str]:
         colon_cut = not long_cut and _COLON_END.match(last) is not None and n and _DIGIT.match(n) is not None
         joinable = (
             (long_cut or colon_cut) and n and not nxt.startswith("\t")
+            and not (long_cut and (_kept_line(s) or _kept_line(n)))
             and not _CONTACT_LINE.match(s)
             and (not long_cut or (not _is_heading_line(s) and not _ends_with_doc_type(s)))
+            # a lead-in sentence is not the first half of the title under it
+            and not (long_cut and len(n) <= 60 and _ends_with_doc_type(n))
             and not _starts_block(n) and not _URL_END.search(s)
             and not (rules.ends_right(toc_end, s) and toc.match(s))       # the costly tests last
             and not (rules.ends_right(toc_end, n) and toc.match(n))

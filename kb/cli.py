@@ -321,7 +321,8 @@ def _format_search(res: dict) -> str:
         out.append(f"{'' if res.get('total_exact', True) else 'about '}{res['total']} documents")
     for i, h in enumerate(res["hits"], 1):
         head = " · ".join(x for x in (h["doc_number"], "、".join(h["issuers"]), h["date"]) if x)
-        out.append(f"{i}. {h['title'] or h['id']}" + (f"  [{head}]" if head else ""))
+        out.append(f"{i}. {h['title'] or h['id']}" + (f"  [{head}]" if head else "")
+                   + ("  (cites it)" if h.get("citing") else ""))
         if h["section"]:
             out.append("   § " + " › ".join(h["section"]))
         if h["snippet"]:
@@ -338,9 +339,15 @@ def _format_search(res: dict) -> str:
 @click.option("--json", "as_json", is_flag=True)
 @handle_errors
 def eval_(gold, index_dir, as_json):
-    """Per-field accuracy of the knowledge base against a gold set (JSON lines)."""
-    from kb import evaluate, store
-    summary = evaluate.evaluate(evaluate.load_gold(gold), store.load_records(index_dir)).summary()
+    """Per-field accuracy of the knowledge base against a gold set (JSON lines): gold records, or
+    page labels (the devset's format, scored as its score_records.py scores them)."""
+    from kb import evaluate, evaluate_labels, store
+    rows = evaluate.load_gold(gold)
+    if evaluate_labels.is_page_labels(rows):
+        summary = evaluate_labels.score(rows, [r.to_dict() for r in store.load_records(index_dir)])
+        click.echo(_dump(summary) if as_json else "\n".join(evaluate_labels.table(summary)))
+        return
+    summary = evaluate.evaluate(rows, store.load_records(index_dir)).summary()
     if as_json:
         click.echo(_dump(summary))
         return

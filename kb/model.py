@@ -19,6 +19,9 @@ class RawDoc:
     format: str        # "txt" | "md" | "html" | "docx"
     encoding: str      # detected encoding ("utf-8", "utf-8-sig", "gb18030", "utf-16", ...)
     sha256: str = ""   # hash of the raw bytes, for incremental builds
+    # what the page says about itself outside its text: [{"field", "value", "from"}]
+    # (<title>, <h1>, <meta> tags); extraction weighs it against the 公文 text
+    meta: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Part:
     category: str | None = None    # section of a compilation, e.g. "政策文件"
     newsletter: dict | None = None  # {"publisher": ..., "issue": ...} of the compilation
     links: list[str] = field(default_factory=list)  # source addresses (相关链接)
+    meta: list[dict] = field(default_factory=list)  # the page's metadata (RawDoc.meta)
 
 
 @dataclass
@@ -92,6 +96,7 @@ class Record:
     doc_type: str | None = None
     region: dict | None = None     # {"province": ..., "city": ..., "county": ...}
     info: dict = field(default_factory=dict)      # the page's info table, label -> value
+    page: list[dict] = field(default_factory=list)  # page metadata read with the file (RawDoc.meta)
     warnings: list[str] = field(default_factory=list)  # e.g. info table disagrees with the text
     text: str = ""
     sections: list[Section] = field(default_factory=list)

@@ -50,9 +50,12 @@ def record_id(source: str, index: int) -> str:
     return f"{stem}-{index:02d}" if index else stem
 
 
-def process_text(text: str, source: str) -> list[Record]:
-    """Clean, split and extract one decoded text."""
+def process_text(text: str, source: str, meta: list[dict] | None = None) -> list[Record]:
+    """Clean, split and extract one decoded text; ``meta`` is the page's own metadata
+    (RawDoc.meta), which belongs to the file's document when the file holds one."""
     parts = split(clean(text))
+    if len(parts) == 1 and meta:
+        parts[0].meta = list(meta)
     return [extract(p, source, record_id(source, p.index)) for p in parts if p.text.strip()]
 
 
@@ -60,7 +63,7 @@ def process_file(path: Path, corpus: Path) -> tuple[dict, list[Record]]:
     source = _source(path, corpus)
     try:
         raw = read_document(path)
-        records = process_text(raw.text, source)
+        records = process_text(raw.text, source, raw.meta)
         if not records:
             raise ReadError(str(path), "no document text after cleaning")
         return {"source": source, "sha256": raw.sha256, "documents": len(records), "error": None}, records

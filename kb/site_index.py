@@ -32,7 +32,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from kb import aliases, rules
 from kb.model import Record
-from kb.search import index as sindex
+from kb.search import index as sindex, intent
 from kb.search.analyzer import ENV_USERDICT, ChineseAnalyzer, segmenter
 from kb.search.query import FILTER_KEYS
 
@@ -260,6 +260,9 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
         "jieba_total": segmenter().total,
         "filter_keys": FILTER_KEYS,
         "aliases": _alias_table(),
+        # kb.search.intent: question words dropped, province abbreviations standing alone
+        "query_drop": sorted(intent.words()["drop_set"]),
+        "abbreviations": dict(sorted(intent._abbreviations().items())),
         "phrases": sorted(phrases),
         "number_heads": sorted({r.doc_number[:2] for r in records if r.doc_number}),
         "bodies": dict(sorted(aliases._data()["body_index"].items())),

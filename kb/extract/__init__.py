@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from kb import regions
-from kb.extract import bodies, dates, infotable, numbers, titles
+from kb.extract import bodies, dates, header, infotable, numbers, pagedates, promulgation, signers, titles
 from kb.extract.deadlines import deadlines
 from kb.extract.support import conditions, support
 from kb.extract.targets import targets
@@ -22,10 +22,14 @@ def extract(part: Part, source: str, record_id: str) -> Record:
                  newsletter=_newsletter(part.newsletter), links=list(part.links), info=info)
     ev = rec.evidence
 
-    rec.title, ev["title"] = titles.title(lines)
+    head = header.find(lines)
+    rec.page = list(part.meta or [])
+    rec.title, ev["title"] = header.title(lines, head, rec.page, info)
+    if not rec.title:
+        rec.title, ev["title"] = titles.title(lines)
     rec.doc_type = titles.doc_type(rec.title)
 
-    own = numbers.own_number(lines)
+    own = header.own_number(lines, head)
     if own:
         rec.doc_number, rec.doc_number_raw = own.canonical, own.raw
         ev["doc_number"] = own.raw
@@ -33,8 +37,9 @@ def extract(part: Part, source: str, record_id: str) -> Record:
     if rec.registration_number:
         ev["registration_number"] = rec.registration_number
 
-    _dates_and_issuers(rec, lines)
-    rec.recipients, ev["recipients"] = bodies.recipients(lines)
+    _dates_and_issuers(rec, lines, head)
+    if head.recipients is not None:
+        rec.recipients, ev["recipients"] = bodies.recipients([lines[head.recipients]])
 
     cited = [d for d in numbers.find_numbers(text) if d.canonical != rec.doc_number]
     rec.cites = list(dict.fromkeys(d.canonical for d in cited))
@@ -65,28 +70,61 @@ def extract(part: Part, source: str, record_id: str) -> Record:
     return rec
 
 
-def _dates_and_issuers(rec: Record, lines: list[str]) -> None:
-    """成文日期 is the first date line (the signature's); issuers stand on the lines above it."""
+def _dates_and_issuers(rec: Record, lines: list[str], head: header.Header) -> None:
+    """成文日期 and 发文机关, by the 公文's own landmarks first, then the page's metadata.
+
+    Date: the date under a signature; a statute's latest adoption or amendment; the first bare
+    date line.  Issuers: the 版头 (发文机关标志, full names), the signature, the body that
+    adopted a statute or order, the issuer named before 关于 in the title.
+    """
     ev = rec.evidence
+    prom = promulgation.read(lines, head.end)
     found = dates.date_lines(lines)
     candidates = [(i, d, w, s) for i, d, w, s in found if w not in ("发布", "公布")]
-    # the date under a signature, else the first bare date line (a page may print its own date first)
-    signed = [(c, bodies.signature(lines, c[0])) for c in candidates]
-    signing = next(((c, sig) for c, sig in signed if sig[0]), None) or \
-        (((candidates[0], ([], None))) if candidates else None)
-    if signing:
-        (i, d, _, s), (names, used) = signing
-        rec.date = d.isoformat()
-        ev["date"] = s
+    signed = next(((c, sig) for c in candidates for sig in [bodies.signature(lines, c[0])] if sig[0]), None)
+    version = promulgation.version_date(prom)
+    if signed:
+        (i, d, _, s), (names, used) = signed
+        rec.date, ev["date"] = d.isoformat(), s
         rec.issuers, ev["issuers"] = names, used
+    elif version:
+        rec.date, ev["date"] = version.date.isoformat(), version.line
+    elif candidates:
+        rec.date, ev["date"] = candidates[0][1].isoformat(), candidates[0][3]
+    masthead = next(((n, l.strip()) for l in lines[:head.end] for n in [signers.masthead(l)] if n), None)
+    if masthead:
+        rec.issuers, ev["issuers"] = masthead
+    if not rec.issuers and prom.body:
+        rec.issuers, ev["issuers"] = [prom.body[0]], prom.body[1]
     published = next(((d, s) for _, d, w, s in found if w in ("发布", "公布")), None)
-    if published:
-        rec.published = published[0].isoformat()
-        ev["published"] = published[1]
+    pub_event = promulgation.published(prom)
+    if pub_event:
+        rec.published, ev["published"] = pub_event.date.isoformat(), pub_event.line
+    elif published:
+        rec.published, ev["published"] = published[0].isoformat(), published[1]
+    if not rec.published:
+        # the page's own date line near the heading, else its meta tags
+        lead = max(head.end, _line_of(lines, ev.get("title")) + 3)
+        found_pub = pagedates.from_lines(lines, min(lead, len(lines))) or pagedates.from_meta(rec.page)
+        if found_pub:
+            rec.published, ev["published"] = found_pub
+    if prom.order and not rec.doc_number:
+        rec.doc_number = rec.doc_number_raw = prom.order[0]
+        ev["doc_number"] = prom.order[1]
     if not rec.issuers:
         rec.issuers = bodies.from_title(rec.title)
         if rec.issuers:
             ev["issuers"] = rec.title
+
+
+def _line_of(lines: list[str], evidence: str | None) -> int:
+    """Index of the line an evidence text starts with (0 if it is not a line of the text)."""
+    first = (evidence or "").split("\n", 1)[0].strip()
+    if first:
+        for i, line in enumerate(lines):
+            if line.strip() == first:
+                return i
+    return 0
 
 
 def _apply_info_table(rec: Record, info: dict) -> None:

@@ -37,7 +37,9 @@ def is_body_line(line: str) -> bool:
 
 
 def signature(lines: list[str], date_index: int) -> tuple[list[str], str | None]:
-    """Body names on the lines just above the signing date (joint issuers on several lines)."""
+    """Body names on the lines just above the signing date (joint issuers on several lines, run
+    together, or glued to the end of the line above: …企业清单生态环境部办公厅)."""
+    from kb.extract import signers
     names: list[str] = []
     used: list[str] = []
     i = date_index - 1
@@ -46,9 +48,13 @@ def signature(lines: list[str], date_index: int) -> tuple[list[str], str | None]
         if not s:
             i -= 1
             continue
-        if not is_body_line(s):
+        got = signers.line_names(s)
+        if got is None:
+            tail = signers.trailing_name(s) if not names else None
+            if tail:
+                names, used = tail, [s]
             break
-        names = s.split() + names
+        names = got + names
         used.insert(0, s)
         i -= 1
     return names, ("\n".join(used) if used else None)

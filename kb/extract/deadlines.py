@@ -17,7 +17,8 @@ from kb.model import Deadline
 
 
 _UP_TO_DAY = re.compile(r"^.*?日")
-_KINDS = ("window", "due", "due_plain", "closing", "monthly", "yearly", "quarterly")
+_KINDS = ("window", "period", "until", "due", "due_weekday", "due_plain", "closing", "monthly", "yearly", "quarterly")
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 def _verb_after(sentence: str, pos: int) -> bool:
@@ -72,9 +73,27 @@ def deadlines(text: str) -> list[Deadline]:
                 opens = f"{opens_d}T{opens_t}" if opens_d and opens_t else opens_d
                 out.append(Deadline(date=close_d, time=close_t, opens=opens, text=sent))
                 used.append(m.span())
-        for key in ("due", "due_plain", "closing"):
+        for m in matches("period"):
+            if not free(m):
+                continue
+            opens_d, opens_t = _datetime(m.group("open"))
+            close_d, close_t = _datetime(m.group("close"))
+            if opens_d and not close_d:       # 2025年5月1日至12月31日: the end takes the start's year
+                md = _MONTH_DAY.match(m.group("close"))
+                close_d = _with_year(opens_d, int(md.group(1)), int(md.group(2))) if md else None
+            if close_d and (not opens_d or close_d >= opens_d):
+                out.append(Deadline(date=close_d, time=close_t, opens=opens_d, text=sent))
+                used.append(m.span())
+        for m in matches("until"):
+            if not free(m):
+                continue
+            d, t = _datetime(m.group("close"))
+            if d:
+                out.append(Deadline(date=d, time=t, text=sent))
+                used.append(m.span())
+        for key in ("due", "due_weekday", "due_plain", "closing"):
             for m in matches(key):
-                if not free(m) or (key != "closing" and not _verb_after(sent, m.end())):
+                if not free(m) or (key not in ("closing", "due_weekday") and not _verb_after(sent, m.end())):
                     continue
                 d, t = _datetime(m.group(0))
                 if d:
@@ -90,6 +109,14 @@ def deadlines(text: str) -> list[Deadline]:
                                     day=cn_number(g["day"]), text=sent))
                 used.append(m.span())
     return _unique(out)
+
+
+def _with_year(opens: str, month: int, day: int) -> str | None:
+    from datetime import date
+    try:
+        return date(int(opens[:4]), month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _unique(items: list[Deadline]) -> list[Deadline]:

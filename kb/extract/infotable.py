@@ -1,64 +1,87 @@
-"""The info table government pages put before the text (名称, 发文机关, 发文字号, 成文日期 …)."""
+"""The info table government pages print before the text (索引号, 发文机关, 发文字号, 成文日期 …).
+
+Pages and scrapes print it in many shapes: ``label：value`` rows, several pairs on one line
+with or without separators (``发文机关:省住房公积金管理局成文日期:2026-07-02``), and a label on
+its own line with the value on the next.  The labels (kb/data/rules.toml [infotable]) are the
+landmarks: a value runs to the next known label or the end of the line.
+"""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-# label (spaces removed) -> field; labels vary by site
-LABELS = {
-    "名称": "title", "标题": "title", "文件名称": "title", "文件标题": "title",
-    "索引号": "index_no",
-    "发布机构": "issuers", "发文机关": "issuers", "发文单位": "issuers", "制发机关": "issuers", "发布单位": "issuers",
-    "发文字号": "doc_number", "文号": "doc_number", "发文号": "doc_number",
-    "主题分类": "topic", "分类": "topic", "主题词": "keywords",
-    "成文日期": "date", "发文日期": "date", "印发日期": "date",
-    "发布日期": "published", "公布日期": "published", "发布时间": "published",
-    "实施日期": "effective_from", "生效日期": "effective_from", "施行日期": "effective_from",
-    "废止日期": "effective_until", "失效日期": "effective_until",
-    "有效性": "validity", "时效性": "validity", "效力状态": "validity", "有效状态": "validity",
-}
-_PAIR = re.compile(r"(?P<label>(?:[\u4e00-\u9fff]\s*){2,6}?)\s*[：:]\s*(?P<value>[^\t：:]*?)(?=\t|\s{2,}|$|(?:\s(?:[\u4e00-\u9fff]\s*){2,6}[：:]))")
+from kb import rules
 
 _SPACE = re.compile(r"\s")
-_LABEL_MAX = 6        # CJK characters of a label, as in _PAIR
 
 
-def _first_start(s: str) -> int:
-    """Where the first pair of ``s`` can begin at the earliest: a label is 2-6 CJK characters
-    (spaces between them) right before a colon, so nothing before the first colon's label can
-    start a match and the scan for pairs begins there."""
-    colons = [i for i in (s.find("："), s.find(":")) if i >= 0]
-    if not colons:
-        return len(s)
-    k = start = min(colons)
-    cjk = 0
-    while k > 0 and cjk < _LABEL_MAX:
-        ch = s[k - 1]
-        if "\u4e00" <= ch <= "\u9fff":
-            cjk += 1
-            start = k - 1
-        elif not ch.isspace():
-            break
-        k -= 1
-    return start
+@lru_cache(maxsize=None)
+def _labels() -> tuple[dict, re.Pattern, re.Pattern]:
+    fields = rules.get("infotable", "fields")
+    words = sorted(set(fields) | set(rules.get("infotable", "others")), key=len, reverse=True)
+    spaced = "|".join(r"[ \u3000]*".join(map(re.escape, w)) for w in words)
+    pair = re.compile(rf"(?:^|(?<=[\s\]】）)\d:：]))(?P<label>{spaced})[ \u3000]*[：:]|(?<=[\u4e00-\u9fff])(?P<glued>{spaced})[ \u3000]*[：:]")
+    alone = re.compile(rf"^\s*[\[【]?(?P<label>{spaced})[\]】]?\s*[：:]?\s*$")
+    return fields, pair, alone
 
 
-def parse(lines: list[str], max_lines: int = 30) -> tuple[dict, set[int]]:
-    """(fields, indexes of the table's lines) from the top of a document."""
+def _key(label: str) -> str:
+    return _SPACE.sub("", label)
+
+
+def pairs(line: str) -> list[tuple[str, str]]:
+    """The (label, value) pairs of one line, labels with spaces removed; [] if it holds none."""
+    fields, pair, _ = _labels()
+    if "：" not in line and ":" not in line:       # every pair has its colon
+        return []
+    found = list(pair.finditer(line))
+    if not found:
+        return []
+    first = found[0]
+    lead = line[:first.start()].strip()
+    # a label inside a sentence is not a table ("…的来源：" in the body)
+    if lead and (len(line) > rules.get("infotable", "loose_line_max") or re.search(r"[。，；]", lead)):
+        return []
+    out = []
+    for m, nxt in zip(found, found[1:] + [None]):
+        label = _key(m.group("label") or m.group("glued"))
+        value = line[m.end():nxt.start() if nxt else len(line)].strip(" \t\u3000|｜")
+        out.append((label, value))
+    return out
+
+
+def parse(lines: list[str], max_lines: int | None = None) -> tuple[dict, set[int]]:
+    """(fields, indexes of the table's lines) from the top of a document.  Values keep the
+    label they were printed with in ``info["_labels"]`` (field -> label) for the evidence."""
+    fields, _, alone = _labels()
+    max_lines = max_lines or rules.get("infotable", "max_lines")
     info: dict = {}
     used: set[int] = set()
-    for i, line in enumerate(lines[:max_lines]):
-        if "：" not in line and ":" not in line:     # every pair has its colon
-            continue
-        found = False
-        s = line.strip()
-        for m in _PAIR.finditer(s, _first_start(s)):
-            label = _SPACE.sub("", m.group("label"))
-            key = LABELS.get(label)
-            if key and m.group("value").strip():
-                info.setdefault(key, m.group("value").strip())
-                found = True
-        if found:
-            used.add(i)
-    if len(info) < 2:            # one "标题：" line is not a table
-        return {}, set()
+    labels: dict = {}
+    top = lines[:max_lines]
+    i = 0
+    while i < len(top):
+        s = top[i].strip()
+        m = alone.match(s) if s else None
+        if m and i + 1 < len(top) and top[i + 1].strip() and not alone.match(top[i + 1].strip()) \
+                and not pairs(top[i + 1]):
+            # label on its own line, value on the next (one field per line)
+            found = [(_key(m.group("label")), top[i + 1].strip())]
+            at = [i, i + 1]
+            i += 2
+        else:
+            found, at = pairs(s), [i]
+            i += 1
+        hit = False
+        for label, value in found:
+            key = fields.get(label)
+            hit = True
+            if key and value:
+                info.setdefault(key, value)
+                labels.setdefault(key, label)
+        if hit:
+            used.update(at)
+    if len(info) < 2 and not any(k in info for k in ("published", "doc_number")):
+        return {}, set()          # one "标题：" line is not a table
+    info["_labels"] = labels
     return info, used

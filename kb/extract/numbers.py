@@ -150,7 +150,8 @@ def own_number(lines: list[str], max_lines: int = 12) -> DocNumber | None:
         found = find_numbers(s)
         # 上行文 print 签发人 on the number's line
         tail = re.sub(r"\s*签发人\s*[：:].*$", "", s[found[0].end:]) if found else ""
-        if found and re.fullmatch(r"\s*", s[:found[0].start]) and len(tail) <= 2:
+        # a number set alone, or in parentheses under the title: （珠府〔2023〕14号）
+        if found and re.fullmatch(r"[\s（(【\[]*", s[:found[0].start]) and len(tail) <= 2:
             d = found[0]
             return DocNumber(d.canonical, d.raw, offset + line.find(s) + d.start, offset + line.find(s) + d.end)
         offset += len(line) + 1

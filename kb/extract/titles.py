@@ -30,7 +30,9 @@ def doc_type(title: str | None) -> str | None:
         return None
     word = m.group(0)
     base = [t for t in rules.get("doc", "types") if word.endswith(t)]
-    return min(base, key=len)
+    # 实施方案 -> 方案, but 管理办法 -> 办法, not 法: a one-character base only when nothing longer fits
+    long = [t for t in base if len(t) >= 2]
+    return min(long or base, key=len)
 
 
 def _is_stop(line: str) -> bool:
@@ -74,10 +76,21 @@ def _title_at(lines: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
+_TAG = re.compile(r"^【[^】]{1,8}】")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
 def tidy(t: str) -> str:
-    """Spaces inside a title are conversion artefacts, except between joint issuers' names."""
+    """Spaces inside a title are conversion artefacts, except between joint issuers' names and
+    between Latin words (5G Network).  A scraper's leading tag (【全国】) and 《》 around the
+    whole title are not part of it."""
+    t = _TAG.sub("", t.strip()).strip()
+    if t.startswith("《") and t.endswith("》") and t.count("《") == 1:
+        t = t[1:-1]
     parts = t.split()
     out = parts[0] if parts else ""
     for p in parts[1:]:
-        out += (" " if bodies.is_body_name(out.split(" ")[-1]) and bodies.is_body_name(p.split("关于")[0]) else "") + p
+        latin = _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(p[0])
+        names = bodies.is_body_name(out.split(" ")[-1]) and bodies.is_body_name(p.split("关于")[0])
+        out += (" " if latin or names else "") + p
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 from kb.errors import ReadError
 from kb.model import RawDoc
 from kb.read.encoding import Unreadable, decode, normalise, refuse_binary_magic
-from kb.read.html import html_to_text
+from kb.read.html import read_page
 from kb.read.word import docx_text
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx")
@@ -71,6 +71,7 @@ def _read(path: Path, max_bytes: int) -> RawDoc:
     if not data:
         raise Unreadable("empty file")
     sha = hashlib.sha256(data).hexdigest()
+    meta: list[dict] = []
 
     if fmt == "docx":
         text, encoding = docx_text(data), "utf-8"  # the XML inside a .docx is UTF-8
@@ -83,7 +84,8 @@ def _read(path: Path, max_bytes: int) -> RawDoc:
         if not text.strip():
             raise Unreadable("empty file (only whitespace)")
         if fmt == "html":
-            text = html_to_text(text)
+            text, meta = read_page(text)
             if not text.strip():
                 raise Unreadable("no text content in the HTML page")
-    return RawDoc(path=str(path), source=path.name, text=text, format=fmt, encoding=encoding, sha256=sha)
+    return RawDoc(path=str(path), source=path.name, text=text, format=fmt, encoding=encoding, sha256=sha,
+                  meta=meta)

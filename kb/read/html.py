@@ -12,6 +12,8 @@ MAIN_MIN_SHARE = 0.3           # the main-content element must hold this share o
 CHROME_MAX_SHARE = 0.5         # never drop a "chrome" element that holds more than this share
 INFO_MIN_LINES = 2             # label/value lines for a table outside the content to count as info table
 HEADING_LOOKAHEAD = 5          # content lines searched for the page title before adding it
+LEAD_LEVELS = 3                # ancestors of the content element whose earlier siblings may hold the heading
+LEAD_MAX_CHARS = 300           # a heading block (title, date, 来源) is short
 
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "button", "input", "select",
              "nav", "header", "footer", "aside")
@@ -42,8 +44,20 @@ except ImportError:
 
 def html_to_text(html: str) -> str:
     """The content of an HTML page as lines of text, without navigation and other page chrome."""
+    return read_page(html)[0]
+
+
+def read_page(html: str) -> tuple[str, list[dict]]:
+    """(text, metadata) of an HTML page.
+
+    The text is the page's content without navigation and other chrome; the metadata is what
+    the page says about itself outside that text, each item ``{"field", "value", "from"}``:
+    the ``<title>`` (its site part removed), the first ``<h1>``, and ``<meta>`` tags
+    (ArticleTitle, PubDate, ContentSource …, names in kb/data/rules.toml [page]).
+    """
     soup = BeautifulSoup(html, PARSER)
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    meta = _page_meta(soup, title)
     for tag in soup.find_all(DROP_TAGS):
         if not tag.decomposed:
             tag.decompose()
@@ -51,7 +65,7 @@ def html_to_text(html: str) -> str:
     _drop_chrome(body)
     main = _main_element(body)
 
-    content = _tidy(_render(main))
+    content = _tidy(_lead_lines(main, body) + _render(main))
     info: list[str] = []
     if main is not body:
         # the info table (发文字号, 成文日期 ...) of government pages sits outside the content div
@@ -64,7 +78,53 @@ def html_to_text(html: str) -> str:
         text = h1.get_text(" ", strip=True) if h1 else _page_title(title)
         if text and text not in "\n".join(content[:HEADING_LOOKAHEAD]):
             heading = [text]
-    return "\n".join(_tidy(heading + info + content))
+    return "\n".join(_tidy(heading + info + content)), meta
+
+
+def _page_meta(soup, title: str) -> list[dict]:
+    from kb import rules
+    names = {k.lower(): v for k, v in rules.get("page", "meta_names").items()}
+    out = []
+    if title:
+        out.append({"field": "title", "value": _page_title(title), "from": "<title>", "raw": title})
+    h1 = soup.find("h1")
+    if h1 is not None and h1.get_text(strip=True):
+        out.append({"field": "heading", "value": _HTML_SPACE.sub(" ", h1.get_text(" ", strip=True)), "from": "<h1>"})
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("name") or tag.get("property") or "").lower()
+        value = _HTML_SPACE.sub(" ", str(tag.get("content") or "")).strip()
+        if key in names and value:
+            out.append({"field": names[key], "value": value, "from": f'<meta name="{key}">'})
+    return out
+
+
+def _link_share(tag: Tag) -> float:
+    total = _weight(tag)
+    return sum(_weight(a) for a in tag.find_all("a")) / total if total else 1.0
+
+
+def _lead_lines(main: Tag, body: Tag) -> list[str]:
+    """The page's heading block above the content element: the title, date and 来源 lines that
+    a content-management template puts in sibling elements before the text.  Only nearby, short,
+    not mostly-link blocks count (a menu is mostly links)."""
+    if main is body:
+        return []
+    lead: list[list[str]] = []
+    node, levels = main, 0
+    while node is not body and node.parent is not None and levels < LEAD_LEVELS:
+        before = []
+        for sib in node.previous_siblings:
+            if not isinstance(sib, Tag):
+                continue
+            if sib.name == "table" or sib.find("table") is not None:
+                continue        # tables outside the content are read as the info table
+            if _weight(sib) > LEAD_MAX_CHARS or _link_share(sib) > 0.5:
+                break
+            before.insert(0, sib)
+        for sib in reversed(before):
+            lead.insert(0, _render(sib))
+        node, levels = node.parent, levels + 1
+    return [line for block in lead for line in block]
 
 
 def _attr_text(tag: Tag) -> str:
@@ -80,8 +140,17 @@ def _drop_chrome(body: Tag) -> None:
     for tag in body.find_all(lambda t: t.name in CHROME_TAGS or bool(_CHROME.search(_attr_text(t)))):
         # a wrapper (ASP.NET's page-wide <form>, class="page has-sidebar") may hold the document: keep it
         if not tag.decomposed and tag.name not in ("body", "main", "article") \
-                and _weight(tag) <= CHROME_MAX_SHARE * total:
+                and _weight(tag) <= CHROME_MAX_SHARE * total and not _dateline(tag):
             tag.decompose()
+
+
+_DATE_TEXT = re.compile(r"(?:19|20)\d{2}\s*(?:[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+
+
+def _dateline(tag: Tag) -> bool:
+    """A bar under the heading (class "menu", "toolbar" …) that shows the page's date: what a
+    reader sees as the publication line, not navigation (a list of dated links is mostly links)."""
+    return _weight(tag) <= LEAD_MAX_CHARS and _link_share(tag) < 0.5 and bool(_DATE_TEXT.search(tag.get_text(" ")))
 
 
 def _main_element(body: Tag) -> Tag:
@@ -120,7 +189,21 @@ class _Lines:
 
 
 def _walk(node: Tag, out: _Lines, pre: bool = False) -> None:
-    for child in node.children:
+    """Render ``node``'s children into ``out``.  An explicit stack instead of recursion: pages
+    nest elements thousands deep (broken markup never closed), and depth must not matter."""
+    # stack items: (iterator over children, pre) or a string "block" to emit after a block element
+    stack: list = [(iter(node.children), pre)]
+    while stack:
+        top = stack[-1]
+        if top == "block":
+            stack.pop()
+            out.block()
+            continue
+        children, pre = top
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
         if isinstance(child, Tag):
             name = child.name
             if name == "br":
@@ -135,10 +218,10 @@ def _walk(node: Tag, out: _Lines, pre: bool = False) -> None:
                 out.text(child["href"])  # the visible URL is often shortened with "…"
             elif name in BLOCK_TAGS:
                 out.block()
-                _walk(child, out, pre or name == "pre")
-                out.block()
+                stack.append("block")
+                stack.append((iter(child.children), pre or name == "pre"))
             else:
-                _walk(child, out, pre)
+                stack.append((iter(child.children), pre))
         elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
             out.text(str(child) if pre else _HTML_SPACE.sub(" ", str(child)))
 

@@ -1,9 +1,10 @@
 """Searching the knowledge base: words, phrases, filters, facets, and 发文字号 lookups.
 
-``search()`` is what `kb search` calls.  A query that is a document number (any variant) goes
-straight to that document; a partial number lists the matching numbers; anything else is a
-full-text query over title and body, AND of the words with a fallback to OR when nothing
-matches, with body and term aliases expanded (工信部 also finds 工业和信息化部).
+``search()`` is what `kb search` calls.  A query that is a document number (any variant, also as
+typed: 国函2025 57号) lists the document bearing it as its own number, then documents whose text
+bears it, then those citing it (``citing``); a partial number lists the matching numbers;
+anything else is a full-text query ranked by kb.search.rank: disjunctive BM25F over title and
+body with a coordination factor, body and term aliases expanded (工信部 also finds 工业和信息化部).
 """
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ from whoosh import query as Q, sorting
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 
 from kb import aliases, regions, store
-from kb.extract.numbers import normalize, partial_key
-from kb.search import engine, facets as sfacets, index as sindex
+from kb import rules
+from kb.extract.numbers import find_numbers, normalize, partial_key
+from kb.search import engine, facets as sfacets, index as sindex, intent, rank
 from kb.search.analyzer import ChineseAnalyzer
-from kb.search.phrase import fast_phrases
+from kb.search.phrase import FastPhrase, fast_phrases
 from kb.structure import section_at
 
 # inline filters: key:value in the query string
@@ -177,12 +179,16 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
     flt = _Filter(index_dir, f, today) if f else None
     result: dict = {"query": query, "filters": f, "mode": "words", "hits": [], "total": 0}
 
-    number = normalize(text) if text else None
+    number = query_number(text) if text else None
+    citers: set = set()
     if number:
         result["mode"] = "number"
         result["number"] = number
-        q = Q.Term("doc_number", number)
-        terms: list[str] = []
+        allow = sfacets.filter_docs(s, flt.key, flt.query) if flt is not None else None
+        citers = {i for i, _, _ in store.citing(index_dir, number)}
+        found = _from_scores(s, _number_scores(s, number, allow, citers), sort, limit, facets)
+        q = False
+        terms: list[str] = [number]
     elif text and re.search(r"[〔〕\[\]【】［］()（）]", text) and not re.search(r"\s", text.strip()):
         key = partial_key(text)
         result["mode"] = "partial_number"
@@ -196,12 +202,22 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
             numbers = store.numbers_like(index_dir, key) if _may_be_number(s, key) else []
             if numbers:
                 result["numbers"] = [{"doc_number": n, "id": i, "title": t} for n, i, t in numbers]
-        q, terms = _text_query(s.schema, text, AndGroup)
-    found = _find(s, q, flt, sort, limit, facets)
-    if found is not None and not found.hits and result["mode"] == "words" and text and len(terms) > 1:
-        q, terms = _text_query(s.schema, text, OrGroup)
+        q = None
+        it = intent.parse(text) if text.strip() else None
+        if it is not None and (it.concepts or it.phrases):
+            allow = sfacets.filter_docs(s, flt.key, flt.query) if flt is not None else None
+            try:
+                scores = rank.scores(s, it, allow, limit)
+            except engine.Unsupported:
+                scores = None
+            if scores is not None:
+                found = _from_scores(s, scores, sort, limit, facets)
+                terms = it.highlight()
+                q = False
+        if q is None:
+            q, terms = _text_query(s.schema, text, OrGroup)
+    if q is not False:
         found = _find(s, q, flt, sort, limit, facets)
-        result["fallback"] = "or"
     if found is None:
         return result
     result["total"] = found.total
@@ -217,13 +233,61 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
         hit = {"id": rid, "title": rec.title, "doc_number": rec.doc_number, "issuers": rec.issuers,
                "date": rec.date, "published": rec.published, "category": rec.category,
                "score": round(float(score), 4) if score is not None else None, "snippet": "", "section": None}
+        hit["citing"] = bool(number) and rid in citers and rec.doc_number != number
         if snippets:
-            hit["snippet"], hit["section"] = snippet(rec, terms)
+            hit["snippet"], hit["section"] = snippet(rec, _number_marks(rec.text, number) if number else terms)
         result["hits"].append(hit)
-    if result["mode"] == "number" and not result["hits"]:
+    if result["mode"] == "number" and all(h["citing"] for h in result["hits"]):
         result["missing"] = number
         result["cited_by"] = [{"id": i, "title": t, "kind": k} for i, t, k in store.citing(index_dir, number)]
     return result
+
+
+def query_number(text: str) -> str | None:
+    """The 发文字号 a query is, in any variant: what kb.extract.numbers.normalize reads, and the
+    forms people type that it does not (国函2025 57号, 环综合2022第42号, 发改能源规（2019）916 without
+    号, a space for the brackets)."""
+    got = normalize(text)
+    if got:
+        return got
+    o, c = rules.get("numbers", "open_brackets"), rules.get("numbers", "close_brackets")
+    m = re.fullmatch(rf"\s*([\u3400-\u9fff]{{1,{rules.get('numbers', 'prefix_max')}}}?)\s*[{o}]?\s*((?:19|20)\d\d)"
+                     rf"\s*(?:[{c}]|年)?\s*第?\s*(\d{{1,5}})\s*号?\s*", text.translate(_FULL_DIGITS))
+    if not m or m.group(1).endswith(("年", "第")):
+        return None
+    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+
+
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+OWN, BEARS, CITES = 3.0, 2.0, 1.0     # number queries: own number, text bears it, cites it
+
+
+def _number_scores(s, number: str, allow, citers: set) -> dict:
+    """{docnum: score} for a number query: documents whose own number it is first, then those
+    whose text bears it (its number missed by extraction, or printed in a link), then those that
+    cite it.  Scores are the tier plus a BM25 share below 1 within it."""
+    out = {}
+    ev = engine.Evaluation(s, Q.Term("doc_number", number), allow)
+    for d in ev.scores():
+        out[d] = OWN
+    m = re.fullmatch(r"(.+)〔(\d{4})〕(\d+)号", number)
+    if m:
+        toks = intent.tokens(f"{m.group(1)} {m.group(2)} {m.group(3)}号")
+        q = Q.Or([FastPhrase(f, toks) for f in ("title", "body")])
+        got = engine.Evaluation(s, q, allow).scores(verify=True)
+        top = max(got.values(), default=1.0) or 1.0
+        for d, sc in got.items():
+            if d in out:
+                continue
+            rid = s.stored_fields(d)["id"]
+            out[d] = (CITES if rid in citers else BEARS) + 0.5 * sc / top
+    return out
+
+
+def _number_marks(text: str, number: str) -> list[str]:
+    """The ways the number is written in a text, to mark in its snippet."""
+    found = [d.raw for d in find_numbers(text) if d.canonical == number] if "号" in text else []
+    return list(dict.fromkeys(found)) or [number]
 
 
 def _facet(groups: dict) -> dict:
@@ -278,7 +342,11 @@ def _find(s, q, flt, sort, limit, facets) -> Found | None:
     if not (facets or sort == "date" or limit is None):
         # relevance alone: phrases are only checked for the best candidates
         return Found(*ev.top(limit), None)
-    scores = ev.scores()
+    return _from_scores(s, ev.scores(), sort, limit, facets)
+
+
+def _from_scores(s, scores: dict, sort, limit, facets) -> Found:
+    """The page, total and facets of {docnum: score}."""
     if sort == "date":
         keys = sfacets.sort_keys(s, DATE_SORT)
         docs = heapq.nsmallest(len(scores) if limit is None else limit, sorted(scores), key=keys.__getitem__)

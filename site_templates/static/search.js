@@ -8,7 +8,7 @@
   var BASE = form.getAttribute("data-index");     // "search/"
   var ROOT = form.getAttribute("data-root") || ""; // prefix from this page to the site root
   var VOCAB_SHARDS = +form.getAttribute("data-vocab-shards") || 256;
-  var PAGE = 10, MAX_CHECKS = 60, MAX_CHARS = 100, PHRASE = "\u0002";
+  var PAGE = 10, MAX_CHECKS = 60, MAX_CHARS = 100, PHRASE = "\u0002", COORD_POWER = 2;
   var HAN_RUN = /([\u4e00-\u9fd5]+)/;
   var JIEBA_BLOCK = /([\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+)/;   // jieba re_han_default
   var WORD = /[\p{L}\p{N}]/u;
@@ -73,6 +73,15 @@
       if (prefix.startsWith(strip[i]) && prefix.length > strip[i].length) return null;
     }
     return prefix + "〔" + (m[2] || m[3]) + "〕" + parseInt(m[5], 10) + "号";
+  }
+  // forms people type that normalizeNumber does not read (kb.search.query.query_number):
+  // 国函2025 57号, 环综合2022第42号, 发改能源规（2019）916 without 号
+  function queryNumber(cfg, text) {
+    var r = cfg.number_rules, o = escapeRx(r.open), c = escapeRx(r.close);
+    var m = digits(text).match(new RegExp("^([\\u3400-\\u9fff]{1," + r.max + "}?)[" + o + "]?((?:19|20)\\d\\d)(?:[" + c +
+                                           "]|年)?第?(\\d{1,5})号?$"));
+    if (!m || /[年第]$/.test(m[1])) return null;
+    return m[1] + "〔" + m[2] + "〕" + parseInt(m[3], 10) + "号";
   }
   function partialKey(cfg, text) {
     var r = cfg.number_rules;
@@ -164,26 +173,43 @@
     return [rest.join(" "), found];
   }
   function aliasKey(s) { return s.replace(/\s+/g, "").replace(/\(/g, "（").replace(/\)/g, "）").toLowerCase(); }
-  function parse(cfg, text) {  // -> clauses: [[form, ...], ...]; form: {terms, phrase}
-    return (text.match(/"[^"]*"|\S+/g) || []).map(function (tok) {
-      if (tok[0] === '"') return [tok.slice(1, -1)];
-      if (/^(AND|OR|NOT)$/.test(tok)) return [];
+  // -> chunks: {forms: [..], split: whether its words are concepts of their own}
+  function parse(cfg, text) {
+    var out = [], toks = text.match(/"[^"]*"|\S+/g) || [];
+    for (var i = 0; i < toks.length; i++) {
+      var tok = toks[i];
+      if (/^(AND|OR)$/.test(tok)) continue;
+      if (tok === "NOT" || (tok[0] === "-" && tok.length > 1)) { if (tok === "NOT") i++; continue; }  // exclusions: kb search only
+      if (tok[0] === '"') { out.push({ forms: [tok.slice(1, -1)], split: false }); continue; }
       tok = tok.replace(/"/g, "");
-      return cfg.aliases[aliasKey(tok)] || [tok];
-    }).filter(function (forms) { return forms.length; });
+      if (cfg.abbreviations[tok]) out.push({ forms: cfg.abbreviations[tok], split: false });
+      else if (cfg.aliases[aliasKey(tok)]) out.push({ forms: cfg.aliases[aliasKey(tok)], split: false });
+      else out.push({ forms: [tok], split: true });
+    }
+    return out;
   }
+  // clauses (kb.search.intent concepts): [[form, ...], ...]; form: {terms, phrase, text, known}
   async function analyse(cfg, text) {
     var raw = parse(cfg, text);
-    var all = raw.map(function (f) { return f.join(""); }).join("");
+    var all = raw.map(function (c) { return c.forms.join(""); }).join("");
     var vocab = await vocabulary(fold(all).slice(0, 400));
-    return raw.map(function (forms) {
-      return forms.map(function (f) {
-        var terms = cut(fold(f), vocab, cfg.jieba_total), text = terms.join("");
-        // alias phrases were located at build time (kb/site_index.py _phrase_postings)
-        return { terms: terms, phrase: terms.length > 1, text: text,
-                 known: terms.length > 1 && cfg.phrases.indexOf(text) >= 0 };
-      }).filter(function (f) { return f.terms.length; });
-    }).filter(function (c) { return c.length; });
+    function form(f) {
+      var terms = cut(fold(f), vocab, cfg.jieba_total), t = terms.join("");
+      // alias phrases were located at build time (kb/site_index.py _phrase_postings)
+      return { terms: terms, phrase: terms.length > 1, text: t, known: terms.length > 1 && cfg.phrases.indexOf(t) >= 0 };
+    }
+    var clauses = [], seen = new Set();
+    raw.forEach(function (c) {
+      if (!c.split) { clauses.push(c.forms.map(form)); return; }
+      // a chunk typed without spaces: each of its words is a concept, question words dropped
+      cut(fold(c.forms[0]), vocab, cfg.jieba_total).forEach(function (w) {
+        if (cfg.query_drop.indexOf(w) >= 0 || seen.has(w)) return;
+        seen.add(w);
+        clauses.push((cfg.aliases[aliasKey(w)] || [w]).map(form));
+      });
+    });
+    return clauses.map(function (c) { return c.filter(function (f) { return f.terms.length; }); })
+                  .filter(function (c) { return c.length; });
   }
   function highlights(clauses) {
     var out = [];
@@ -230,6 +256,17 @@
     });
     return out;
   }
+  function weight(cfg, clause, post) {  // a concept weighs the idf of its first form found
+    for (var i = 0; i < clause.length; i++) {
+      var w = 0;
+      clause[i].terms.forEach(function (t) {
+        var m = post.get(t).body;
+        if (m.size) w = Math.max(w, Math.log(cfg.documents / (m.size + 1)) + 1);
+      });
+      if (w) return w;
+    }
+    return 0;
+  }
   // One clause: doc -> {sure, maybe: [[field, phrase text, score]]}
   function clauseMatches(cfg, docs, clause, post, mask) {
     var res = new Map();
@@ -248,8 +285,12 @@
     });
     return res;
   }
-  function combine(clauses, matches, all) {  // AND (all) or OR of the clauses -> doc -> parts
-    var out = new Map();
+  // AND (all) or OR of the clauses -> doc -> parts; each part weighs its clause's weight, and the
+  // parts of a document know the query's total weight (the coordination factor, kb.search.rank)
+  function combine(clauses, matches, all, weights) {
+    var out = new Map(), total = 0;
+    weights = weights || clauses.map(function () { return 1; });
+    matches.forEach(function (m, i) { if (m.size) total += weights[i]; });
     var base = all ? matches[0] : null;
     var docs = all ? Array.from(base.keys()) : Array.from(new Set([].concat.apply([], matches.map(function (m) { return Array.from(m.keys()); }))));
     docs.forEach(function (d) {
@@ -257,25 +298,30 @@
       for (var i = 0; i < matches.length; i++) {
         var e = matches[i].get(d);
         if (!e) { if (all) return; continue; }
+        e.w = weights[i];
         parts.push(e);
       }
+      parts.tw = total;
       out.set(d, parts);
     });
     return out;
   }
+  function coord(w, total) { return total ? Math.pow(w / total, COORD_POWER) : 1; }
   function upper(parts) {
-    return parts.reduce(function (s, e) { return s + e.sure + e.maybe.reduce(function (a, m) { return a + m[2]; }, 0); }, 0);
+    var w = parts.reduce(function (a, e) { return a + e.w; }, 0);
+    return parts.reduce(function (s, e) { return s + e.sure + e.maybe.reduce(function (a, m) { return a + m[2]; }, 0); }, 0)
+      * coord(w, parts.tw);
   }
   function exact(parts, doc, all) {  // phrases checked in the text; null if the document fails
-    var title = squash(doc.t), body = squash(doc.x), score = 0, matched = 0;
+    var title = squash(doc.t), body = squash(doc.x), score = 0, matched = 0, w = 0;
     for (var i = 0; i < parts.length; i++) {
       var e = parts[i], s = e.sure, ok = e.sure > 0;
       e.maybe.forEach(function (m) {
         if ((m[0] === "title" ? title : body).indexOf(m[1]) >= 0) { s += m[2]; ok = true; }
       });
-      if (ok) { score += s; matched++; } else if (all) return null;
+      if (ok) { score += s; matched++; w += e.w; } else if (all) return null;
     }
-    return matched ? score : null;
+    return matched ? score * coord(w, parts.tw) : null;
   }
 
   // ---------------------------------------------------------------- filters and status
@@ -316,7 +362,8 @@
     var split = splitFilters(cfg, q.slice(0, MAX_CHARS)), text = split[0].trim();
     for (var k in split[1]) if (!f[k]) f[k] = split[1][k];
     var res = { hits: [], total: 0, terms: [], numbers: null, number: null };
-    var num = text ? normalizeNumber(cfg, text) : null;
+    var num = text ? normalizeNumber(cfg, text) : null, loose = num || !text ? null : queryNumber(cfg, text);
+    if (loose && Array.isArray((await numbersFrom(cfg, loose))[loose])) num = loose;  // else: its words
     if (num) {
       res.number = num;
       var e = (await numbersFrom(cfg, num))[num];
@@ -356,11 +403,9 @@
       performance.mark("kb-postings");
       var matches = clauses.map(function (c) { return clauseMatches(cfg, docs, c, post, mask); });
       var dates = sort === "date" ? docs.dt : null;
-      ranked = await rank(combine(clauses, matches, true), true, want, dates);
-      if (!ranked.length && clauses.length > 1) {
-        ranked = await rank(combine(clauses, matches, false), false, want, dates);
-        res.fallback = true;
-      }
+      // disjunctive, documents with more of the query's concepts first (kb.search.rank)
+      var weights = clauses.map(function (c) { return weight(cfg, c, post); });
+      ranked = await rank(combine(clauses, matches, false, weights), false, want, dates);
     }
     performance.mark("kb-ranked");
     if (sort === "date") ranked.sort(byDate(docs.dt));
