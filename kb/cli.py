@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import json
 import os
 import sys
@@ -15,9 +14,11 @@ from datetime import date
 
 import click
 
-from kb import __version__, evaluate, lookup, pipeline, store
-from kb.search import query as search
+from kb import __version__
 from kb.errors import KbError
+
+# The library modules are imported inside the commands that use them: `kb show` or `kb search`
+# from the shell should not pay for importing the pipeline, the site or the newsletter (~0.6 s).
 
 DEFAULT_INDEX = os.environ.get("KB_INDEX", "index")
 
@@ -51,7 +52,43 @@ def _today(value) -> date:
     return value.date() if value else date.today()
 
 
-@click.group()
+# Commands of other features live in their own modules (kb/cli_<feature>.py), each exposing
+# COMMANDS: a list of click commands built with the helpers above.  A module is imported only when
+# one of its commands runs (or --help lists them): `kb show` does not import the site or the newsletter.
+FEATURE_COMMANDS = {
+    "kb.cli_consult": ("deadlines", "cites", "cited-by", "missing", "match"),
+    "kb.cli_newsletter": ("newsletter",),
+    "kb.cli_site": ("site", "serve"),
+}
+FEATURE_MODULES = tuple(FEATURE_COMMANDS)
+
+
+def _load_feature(group: click.Group, module_name: str) -> None:
+    import importlib
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name != module_name:
+            raise
+        return
+    for command in module.COMMANDS:
+        if command.name not in group.commands:
+            group.add_command(command)
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted({*self.commands, *(n for names in FEATURE_COMMANDS.values() for n in names)})
+
+    def get_command(self, ctx, name):
+        if name not in self.commands:
+            for module_name, names in FEATURE_COMMANDS.items():
+                if name in names:
+                    _load_feature(self, module_name)
+        return self.commands.get(name)
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(__version__, prog_name="kb")
 def main():
     """Knowledge base of Chinese government policy documents (政策文件)."""
@@ -61,25 +98,18 @@ def main():
 @click.argument("corpus", default="corpus", type=click.Path(file_okay=False))
 @index_option
 @click.option("--strict", is_flag=True, help="Exit non-zero if any file failed.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="No progress bar (there is none either when stderr is not a terminal).")
 @click.option("--full", is_flag=True, help="Re-read every file, even unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @handle_errors
 def build(corpus, index_dir, strict, quiet, full, as_json):
     """Read, extract and store every document of CORPUS (default: corpus/)."""
-    show_bar = not quiet and sys.stderr.isatty()
-    bar_state = {"done": 0, "errors": 0}
-
-    def progress(info, documents):
-        bar_state["done"] += 1
-        bar_state["errors"] += bool(info["error"])
-        if show_bar:
-            click.echo(f"\r{bar_state['done']} files, {documents} documents, {bar_state['errors']} errors",
-                       err=True, nl=False)
-
-    report = pipeline.build(corpus, index_dir, progress=progress, full=full)
-    if show_bar:
-        click.echo("", err=True)
+    from kb import pipeline, progress, store
+    bar = progress.Bar(enabled=not quiet)    # draws only on a terminal
+    try:
+        report = pipeline.build(corpus, index_dir, full=full, phases=bar)
+    finally:
+        bar.close()
     if as_json:
         click.echo(_dump(report.to_dict()))
     else:
@@ -105,24 +135,33 @@ RECORD_COLUMNS = ("id", "doc_number", "date", "published", "category", "doc_type
 @click.option("--csv", "fmt", flag_value="csv", help="CSV of the main columns.")
 @handle_errors
 def records(index_dir, fmt):
-    """List the records of the knowledge base."""
-    recs = store.load_records(index_dir)
+    """List the records of the knowledge base (streamed: one record in memory at a time)."""
+    from kb import store
+    recs = store.iter_records(index_dir)
+    out = sys.stdout
     if fmt == "json":
-        click.echo(_dump([r.to_dict() for r in recs]))
+        # the same text as _dump of the whole list, written record by record
+        first = True
+        for r in recs:
+            out.write(("[\n" if first else ",\n") + _indent(_dump(r.to_dict())))
+            first = False
+        out.write("[]\n" if first else "\n]\n")
     elif fmt == "jsonl":
         for r in recs:
-            click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+            out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
+        w = csv.writer(out, lineterminator="\r\n")
         w.writerow(RECORD_COLUMNS)
         for r in recs:
             d = r.to_dict()
             w.writerow(["；".join(d[c]) if isinstance(d[c], list) else (d[c] or "") for c in RECORD_COLUMNS])
-        click.echo(buf.getvalue(), nl=False)
     else:
         for r in recs:
-            click.echo(f"{r.id}\t{r.doc_number or '-'}\t{r.date or '-'}\t{r.title or '(no title)'}")
+            out.write(f"{r.id}\t{r.doc_number or '-'}\t{r.date or '-'}\t{r.title or '(no title)'}\n")
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.split("\n"))
 
 
 @main.command()
@@ -133,16 +172,26 @@ def records(index_dir, fmt):
 @handle_errors
 def show(ref, index_dir, today, as_json):
     """Show one document by 发文字号 (any bracket or spacing variant) or record id."""
+    from kb import lookup
     result = lookup.show(index_dir, ref, _today(today))
     if as_json:
         click.echo(_dump(result))
         return
     if "matches" in result:
-        click.echo(f"{len(result['matches'])} documents match {ref}:")
+        click.echo(f"{len(result['matches'])} documents match {ref}:" if result["matches"]
+                   else f"No document of the knowledge base matches {ref}.")
         for m in result["matches"]:
             click.echo(f"  {m['doc_number']}\t{m['id']}\t{m['title'] or ''}")
+        if result["cited"]:
+            click.echo("Cited but not in the knowledge base: "
+                       + "、".join(f"{c['doc_number']} ({c['cited_by']})" for c in result["cited"]))
         return
     click.echo(_format_record(result))
+    if result["also"]:
+        click.echo(f"{len(result['also'])} more documents bear {result['record']['doc_number']} "
+                   "(kb show ID to see one):")
+        for o in result["also"]:
+            click.echo(f"  {o['id']}\t{o['title'] or ''}\t{o['source']}")
 
 
 def _condition_value(c: dict) -> str:
@@ -207,6 +256,7 @@ def _format_record(result: dict) -> str:
 @handle_errors
 def stats(index_dir, as_json):
     """Counts of the knowledge base: documents, fields, issuers, years, categories."""
+    from kb import lookup
     s = lookup.stats(index_dir)
     if as_json:
         click.echo(_dump(s))
@@ -240,6 +290,7 @@ def stats(index_dir, as_json):
 def search_cmd(query, index_dir, today, issuer, year, region, category, doc_type, status, open_only, sort, limit,
                facets, as_json):
     """Full-text search; a 发文字号 in any variant goes straight to its document."""
+    from kb.search import query as search
     res = search.search(index_dir, " ".join(query), issuer=issuer, year=year, region=region, category=category,
                         doc_type=doc_type, status=status, open_only=open_only, today=_today(today), sort=sort,
                         limit=limit, facets=facets)
@@ -290,7 +341,7 @@ def _format_search(res: dict) -> str:
 def eval_(gold, index_dir, as_json):
     """Per-field accuracy of the knowledge base against a gold set (JSON lines): gold records, or
     page labels (the devset's format, scored as its score_records.py scores them)."""
-    from kb import evaluate_labels
+    from kb import evaluate, evaluate_labels, store
     rows = evaluate.load_gold(gold)
     if evaluate_labels.is_page_labels(rows):
         summary = evaluate_labels.score(rows, [r.to_dict() for r in store.load_records(index_dir)])
@@ -307,26 +358,6 @@ def eval_(gold, index_dir, as_json):
     for f in summary["failures"]:
         click.echo(f"  FAIL {f['source']} {f['field']}: expected {f['expected']!r}, got {f['got']!r} {f['detail']}")
 
-
-# Commands of other features live in their own modules (kb/cli_<feature>.py), each exposing
-# COMMANDS: a list of click commands built with the helpers above.
-FEATURE_MODULES = ("kb.cli_consult", "kb.cli_newsletter", "kb.cli_site")
-
-
-def _register_features() -> None:
-    import importlib
-    for name in FEATURE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
-            continue
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register_features()
 
 if __name__ == "__main__":
     main()

@@ -15,7 +15,9 @@ from kb import store
 from kb.cli import _today, handle_errors, index_option
 from kb.errors import KbError
 
-SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
+# .txt is written as Markdown: plain text that reads as it is
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".txt": "md", ".docx": "docx",
+            ".pdf": "pdf"}
 
 
 def _iso(value):
@@ -41,7 +43,8 @@ def selection_options(f):
 
 def masthead_options(f):
     opts = [
-        click.option("--publisher", help="Publisher (default: the selected documents' newsletter, if one)."),
+        click.option("--publisher", envvar="KB_PUBLISHER", show_envvar=True,
+                     help="Publisher printed on the masthead (default: none; not taken from the documents' sources)."),
         click.option("--title", default="快 讯", show_default=True, help="Name of the publication."),
         click.option("--issue", "issue_no", help="Issue number, e.g. '(2018) 1104 期'."),
         click.option("--date", "issue_date", type=click.DateTime(["%Y-%m-%d"]), help="Issue date (default: today)."),
@@ -74,7 +77,11 @@ def _new_issue(index_dir, date_from, date_to, on, include, exclude, sections_fil
 
 def _write(issue, records, fmt, out, full, sections_file):
     if not fmt:
-        fmt = SUFFIXES.get(Path(out).suffix.lower(), "html") if out else "html"
+        suffix = Path(out).suffix.lower() if out else ".html"
+        if suffix not in SUFFIXES:
+            raise click.UsageError(f"cannot tell the format of {out} from its suffix: name it "
+                                   + ", ".join(f"*{x}" for x in SUFFIXES) + " or give --format")
+        fmt = SUFFIXES[suffix]
     if fmt in ("docx", "pdf") and not out:
         raise click.UsageError(f"--format {fmt} needs --out FILE")
     result = nl.render(issue, records, fmt, out, rules=nl.load_rules(sections_file), full=full)

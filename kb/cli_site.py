@@ -20,11 +20,17 @@ from kb.errors import KbError
 @click.option("--templates", type=click.Path(file_okay=False, exists=True), default=None,
               help="Template folder (default: site_templates/ of the project).")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar (there is none either when stderr is not a terminal).")
 @handle_errors
-def site_cmd(index_dir, out, today, templates, as_json):
+def site_cmd(index_dir, out, today, templates, as_json, quiet):
     """Render the knowledge base as a static website with in-browser search."""
-    report = ksite.build(index_dir, out, today=today.date() if today else None,
-                         templates=Path(templates) if templates else ksite.TEMPLATES)
+    from kb import progress
+    bar = progress.Bar(enabled=not quiet)
+    try:
+        report = ksite.build(index_dir, out, today=today.date() if today else None,
+                             templates=Path(templates) if templates else ksite.TEMPLATES, phases=bar)
+    finally:
+        bar.close()
     if as_json:
         click.echo(_dump(report))
         return

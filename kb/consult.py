@@ -11,11 +11,14 @@ Every function returns plain dicts (JSON-ready); everything that depends on the 
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
+import re
 import tomllib
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from importlib import resources
 
 from kb import regions, store
 from kb.errors import KbError, NotFound
@@ -33,17 +36,21 @@ CLOSED = ("expired", "repealed")
 
 def deadlines(index_dir, today: date, start: date | None = None, end: date | None = None,
               open_only: bool = False, occurrences: int = OCCURRENCES) -> list[dict]:
-    """Deadlines of the whole knowledge base, soonest first (see :func:`deadline_items`)."""
-    return deadline_items(store.load_records(index_dir), today, start, end, open_only, occurrences)
+    """Deadlines of the whole knowledge base, soonest first (see :func:`deadline_items`); only the
+    documents having deadlines are read, from the store's tables (not their records or texts)."""
+    return deadline_items(store.deadline_records(index_dir), today, start, end, open_only, occurrences,
+                          repeals=store.repeal_index(index_dir))
 
 
 def deadline_items(records: list[Record], today: date, start: date | None = None, end: date | None = None,
-                   open_only: bool = False, occurrences: int = OCCURRENCES) -> list[dict]:
+                   open_only: bool = False, occurrences: int = OCCURRENCES, repeals: dict | None = None) -> list[dict]:
     """One item per deadline date: {id, doc_number, title, kind, date, time, opens, state, days_left,
     text, rule}.  ``kind`` is deadline | window | monthly | quarterly | yearly; ``state`` is open,
     opens_later (a window not open yet) or closed.  Documents issued after ``today`` are left out;
-    recurring deadlines are expanded from ``today`` while their document is in force."""
-    repeals = repeal_index(records)
+    recurring deadlines are expanded from ``today`` while their document is in force.  ``repeals``:
+    the repeal index of the whole knowledge base, when ``records`` are not all of it."""
+    if repeals is None:
+        repeals = repeal_index(records)
     out = []
     for rec in records:
         if rec.date and date.fromisoformat(rec.date) > today:
@@ -298,27 +305,51 @@ def load_profile(path=None, **overrides) -> Profile:
     if isinstance(d.get("qualifications"), str):
         d["qualifications"] = [d["qualifications"]]
     d["qualifications"] = list(d.get("qualifications") or [])
+    for k in ("region", "city"):
+        if d.get(k) and not regions.province_of(d[k]):
+            raise KbError(f"unknown {k}: {d[k]!r} (give a province, 山西, or a city, 长治)")
     return Profile(**d)
 
 
 def match(index_dir, profile: Profile, today: date, open_only: bool = False) -> dict:
-    """Policies that apply to ``profile`` on ``today``, best first (see :func:`match_records`)."""
-    return match_records(store.load_records(index_dir), profile, today, open_only)
+    """Policies that apply to ``profile`` on ``today``, best first (see :func:`match_records`).
+
+    Read from the store without the texts (``store.policy_records``); the profile's terms are
+    counted by SQLite in the texts of the policies that pass the other tests only."""
+    repeals = store.repeal_index(index_dir)
+    open_dl = deadline_items(store.deadline_records(index_dir), today, open_only=True, occurrences=1, repeals=repeals)
+    return match_records(store.policy_records(index_dir), profile, today, open_only, repeals=repeals,
+                         open_deadlines=open_dl, mentions=lambda ids, term: store.mentions(index_dir, ids, term))
 
 
-def match_records(records: list[Record], profile: Profile, today: date, open_only: bool = False) -> dict:
+def match_records(records: list[Record], profile: Profile, today: date, open_only: bool = False,
+                  repeals: dict | None = None, open_deadlines: list[dict] | None = None, mentions=None) -> dict:
     """{profile, today, matches, excluded}.  A policy matches when its region includes the client's
     (national ones apply everywhere, a province's apply to its cities), it is not expired or
-    repealed, it was issued by ``today`` and no extracted condition contradicts the profile.
-    Policies with an open deadline come first, then those with most reasons.  Each match lists
-    ``why`` and ``check`` (what the client must still verify); each exclusion its ``reason``."""
-    repeals = repeal_index(records)
+    repealed, its plan period (in the title) has not ended, it was issued by ``today`` and no
+    extracted condition contradicts the profile.  Policies with an open deadline come first, then
+    those with most reasons.  Each match lists ``why`` and ``check`` (what the client must still
+    verify); each exclusion its ``reason``.  ``repeals``, ``open_deadlines`` and ``mentions(ids, term)
+    -> {id: count}`` are given when ``records`` are not all of the knowledge base or lack their texts."""
+    if repeals is None:
+        repeals = repeal_index(records)
+    if open_deadlines is None:
+        open_deadlines = deadline_items(records, today, open_only=True, occurrences=1, repeals=repeals)
     open_dl: dict[str, list[dict]] = {}
-    for x in deadline_items(records, today, open_only=True, occurrences=1):
+    for x in open_deadlines:
         open_dl.setdefault(x["id"], []).append(x)
+    terms = [t for t in dict.fromkeys([profile.size, profile.industry, *profile.qualifications]) if t]
+    judged = [_judge(rec, profile, today, repeals, open_dl.get(rec.id, []), {}) for rec in records]
+    if mentions is None:
+        counts = {t: {r.id: r.text.count(t) for r, res in zip(records, judged) if res["ok"]} for t in terms}
+    else:
+        ok_ids = [res["id"] for res in judged if res["ok"]]
+        counts = {t: mentions(ok_ids, t) for t in terms}
+    if terms:       # the matches again, with the mentions of the client's terms
+        judged = [_judge(rec, profile, today, repeals, open_dl.get(rec.id, []), counts) if res["ok"] else res
+                  for rec, res in zip(records, judged)]
     matches, excluded = [], []
-    for rec in records:
-        res = _judge(rec, profile, today, repeals, open_dl.get(rec.id, []))
+    for res in judged:
         (matches if res.pop("ok") else excluded).append(res)
     if open_only:
         matches = [m for m in matches if m["open_deadlines"]]
@@ -326,11 +357,37 @@ def match_records(records: list[Record], profile: Profile, today: date, open_onl
     return {"profile": profile.to_dict(), "today": today.isoformat(), "matches": matches, "excluded": excluded}
 
 
+@functools.lru_cache(maxsize=1)
+def _plans() -> tuple:
+    d = tomllib.loads(resources.files("kb").joinpath("data/plans.toml").read_text(encoding="utf-8"))
+    return re.compile(d["span"]), re.compile(d["year"]), d["five_year"]
+
+
+def plan_period(title: str | None) -> tuple[int, int] | None:
+    """(first, last) year of the period a plan's title names (（2017—2020年）, 2024年行动计划,
+    “十三五”), or None."""
+    if not title:
+        return None
+    span, year, five_year = _plans()
+    m = span.search(title)
+    if m and int(m["first"]) <= int(m["last"]):
+        return int(m["first"]), int(m["last"])
+    m = year.search(title)
+    if m:
+        return int(m["year"]), int(m["year"])
+    for name, (first, last) in five_year.items():
+        i = title.find(name)
+        if i >= 0 and not (i > 0 and title[i - 1] in "一二三四五六七八九十"):   # not inside a longer numeral
+            return first, last
+    return None
+
+
 def _ordinal(day: str | None) -> int:
     return date.fromisoformat(day).toordinal() if day else 0
 
 
-def _judge(rec: Record, p: Profile, today: date, repeals: dict, open_deadlines: list[dict]) -> dict:
+def _judge(rec: Record, p: Profile, today: date, repeals: dict, open_deadlines: list[dict],
+           mentions: dict[str, dict[str, int]]) -> dict:
     scope, place = _scope(rec)
     st = status(rec, today, repeals)
     res = {"id": rec.id, "doc_number": rec.doc_number, "title": rec.title, "date": rec.date,
@@ -343,6 +400,9 @@ def _judge(rec: Record, p: Profile, today: date, repeals: dict, open_deadlines: 
         return {**res, "reason": f"issued {rec.date}, after {today.isoformat()}"}
     if st["status"] in CLOSED:
         return {**res, "reason": f"{st['status']}: {st['reason']}"}
+    period = None if rec.effective_until else plan_period(rec.title)
+    if period and period[1] < today.year:
+        return {**res, "reason": f"ended: the plan's period {period[0]}–{period[1]} (in its title) is over"}
     (why if verdict[0] == "pass" else check).append(verdict[1])
     score += {"city": 3, "county": 3, "province": 2, "national": 1}.get(scope, 0) if verdict[0] == "pass" else 0
     conds = [dict(c, **dict(zip(("verdict", "why"), check_condition(c, p)))) for c in rec.conditions]
@@ -358,8 +418,8 @@ def _judge(rec: Record, p: Profile, today: date, repeals: dict, open_deadlines: 
         if c["verdict"] == "check":
             by_sentence.setdefault(c["text"], []).append(c["why"])
     check.extend(f"{'; '.join(dict.fromkeys(w))}：{t}" for t, w in by_sentence.items())
-    for term in [p.size, p.industry, *p.qualifications]:
-        n = rec.text.count(term) if term else 0
+    for term in dict.fromkeys([p.size, p.industry, *p.qualifications]):
+        n = mentions.get(term, {}).get(rec.id, 0) if term else 0
         if n:
             why.append(f"mentions {term} ({n}×)")
             score += min(n, 3)

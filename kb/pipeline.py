@@ -94,23 +94,30 @@ def _sha256(path: Path) -> str | None:
 
 def build(corpus: str | Path, index_dir: str | Path = "index",
           progress: Callable[[dict, int], None] | None = None, full: bool = False,
-          workers: int | None = None) -> BuildReport:
+          workers: int | None = None, phases: Callable[..., None] | None = None) -> BuildReport:
     """Build the knowledge base of a corpus folder into ``index_dir``.
 
     Unless ``full``, files whose content hash is unchanged since the last build are not read
     again: their records come from the previous knowledge base and the search index is only
-    updated for changed and removed files.
+    updated for changed and removed files.  ``phases(phase, done, total, final=False)`` is told
+    the progress of each phase: listing, hashing, extracting, indexing, writing (kb.progress).
     """
     start = time.perf_counter()
+    phases = phases or _no_phases
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise KbError(f"corpus folder not found: {corpus}")
+    phases("listing", 0)
     paths = list_corpus(corpus)
+    phases("listing", len(paths), final=True)
     report = BuildReport(corpus=str(corpus), index=str(index_dir), files=len(paths))
     prev = {} if full or not _reusable(index_dir) else store.previous_files(index_dir)
     sources = {p: _source(p, corpus) for p in paths}
     # hashes only to compare with a previous build (reading a file records its own hash)
-    hashes = {sources[p]: _sha256(p) for p in paths} if prev else {}
+    hashes = {}
+    for k, p in enumerate(paths if prev else [], 1):
+        hashes[sources[p]] = _sha256(p)
+        phases("hashing", k, len(paths))
     unchanged = {s for s, h in hashes.items() if h and prev.get(s, {}).get("sha256") == h}
     removed = set(prev) - set(sources.values())
     todo = [p for p in paths if sources[p] not in unchanged]
@@ -127,21 +134,31 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
         idx.remove_sources(gone)
         db.remove_sources(gone)
         documents = 0
-        for info, n, rows in _map(todo, corpus, workers, idx):
+        phases("extracting", 0, len(todo))
+        for k, (info, n, rows) in enumerate(_map(todo, corpus, workers, idx), 1):
             db.add_file(info)
             db.add_rows(rows)
             documents += n
             if progress:
                 progress(info, documents)
-        report.documents, report.failed, report.fields = db.summary()
+            phases("extracting", k, len(todo))
+        phases("indexing", 0)
         idx.commit()
+        phases("indexing", 0, final=True)
+        phases("writing", 0)
+        report.documents, report.failed, report.fields = db.summary()
         db.commit({"corpus": str(corpus), "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "fields": report.fields})
+        phases("writing", report.documents, final=True)
     except BaseException:
         db.abort()
         idx.abort()
         raise
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _no_phases(phase, done, total=None, final=False) -> None:
+    pass
 
 
 def _reusable(index_dir) -> bool:

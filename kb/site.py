@@ -12,7 +12,6 @@ URLs are relative, so the folder works on any static host or under any path.
 from __future__ import annotations
 
 import bisect
-import itertools
 import multiprocessing
 import os
 import re
@@ -318,11 +317,14 @@ def _unquote(url: str) -> str:
 # ------------------------------------------------------------------ write
 
 
-def write(files, out: Path, beside=None) -> dict:
+def write(files, out: Path, beside=None, phases=None, total: int | None = None, after=None) -> dict:
     """Write into a temporary folder beside ``out``, then swap it in; returns counts.
 
     ``beside``: a function returning more (path, bytes) pairs, written at the same time by a
-    forked process (the search index is built while the pages are rendered)."""
+    forked process (the search index is built while the pages are rendered); ``after``: one
+    written after ``files`` in this process.  ``phases``: told the progress (pages: ``total``
+    files; search index)."""
+    phases = phases or _no_phases
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise KbError(f"{out} exists and is not a site made by `kb site` (no {MARKER}): not replacing it")
@@ -337,9 +339,17 @@ def write(files, out: Path, beside=None) -> dict:
         if beside is not None:
             child = multiprocessing.get_context("fork").Process(target=_write_all, args=(beside, tmp))
             child.start()
-        _write_all(lambda: files, tmp)
+        n = _write_all(lambda: files, tmp, lambda k: phases("pages", k, total))
+        phases("pages", n, total, final=True)
+        if after is not None:
+            _write_all(after, tmp, lambda k: phases("search index", k))
+            phases("search index", 0, final=True)
         if child is not None:
+            while child.is_alive():        # the search index, still being built beside
+                phases("search index", 0)
+                child.join(0.2)
             child.join()
+            phases("search index", 0, final=True)
             if child.exitcode:
                 raise KbError(f"building the search index failed (exit code {child.exitcode})")
         written = [f for f in tmp.rglob("*") if f.is_file() and f.name != MARKER]
@@ -358,36 +368,53 @@ def write(files, out: Path, beside=None) -> dict:
     return counts
 
 
-def _write_all(produce, folder: Path) -> None:
+def _no_phases(phase, done, total=None, final=False) -> None:
+    pass
+
+
+def _write_all(produce, folder: Path, tick=None) -> int:
     made: set[Path] = set()
-    for rel, data in produce():
+    k = 0
+    for k, (rel, data) in enumerate(produce(), 1):
+        if tick is not None:
+            tick(k)
         target = folder / rel
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         target.write_bytes(data)
+    return k
 
 
-def build(index_dir, out, today: date | None = None, templates: Path = TEMPLATES, procs: int | None = None) -> dict:
-    """Model, render and write the site of a knowledge base, with its search index."""
+def build(index_dir, out, today: date | None = None, templates: Path = TEMPLATES, procs: int | None = None,
+          phases=None) -> dict:
+    """Model, render and write the site of a knowledge base, with its search index.  ``phases``:
+    told the progress of reading, pages and search index (kb.progress)."""
     t0 = time.perf_counter()
+    phases = phases or _no_phases
+    phases("reading", 0)
     records = store.load_records(index_dir)
+    phases("reading", len(records), final=True)
     if today is None:
         built = store.meta(index_dir).get("built")
         today = date.fromisoformat(built[:10]) if built else date.today()
+    phases("model", 0)
     m = model(records, today)
+    phases("model", len(m.docs), final=True)
     t1 = time.perf_counter()
     procs = procs or min(2, os.cpu_count() or 1)
 
     def search():
         return site_index.build(m.records, m.urls, m.statuses, index_dir=index_dir, procs=procs)
 
+    pages = len(m.docs) + len(m.groups["issuer"]) + len(m.groups["year"]) + 5
+    static = sum(1 for f in (Path(templates) / "static").rglob("*") if f.is_file())
     if procs > 1 and len(records) >= 500:   # pages here, the search index in a forked process
-        counts = write(render(m, templates), Path(out), beside=search)
+        counts = write(render(m, templates), Path(out), beside=search, phases=phases, total=pages + static)
     else:
-        counts = write(itertools.chain(render(m, templates), search()), Path(out))
+        counts = write(render(m, templates), Path(out), after=search, phases=phases, total=pages + static)
     t2 = time.perf_counter()
     return {"out": str(out), "documents": len(records), "today": today.isoformat(),
-            "pages": len(m.docs) + len(m.groups["issuer"]) + len(m.groups["year"]) + 5, **counts,
+            "pages": pages, **counts,
             "seconds": round(t2 - t0, 2),
             "timings": {"model": round(t1 - t0, 2), "render_index_write": round(t2 - t1, 2)}}

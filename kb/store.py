@@ -274,6 +274,13 @@ def load_records(index_dir: str | os.PathLike) -> list[Record]:
         return [_record(row) for row in db.execute("SELECT record, text FROM documents ORDER BY id")]
 
 
+def iter_records(index_dir: str | os.PathLike):
+    """Every record, by id, one at a time (the cursor streams: memory does not grow with the corpus)."""
+    with closing(connect(index_dir)) as db:
+        for row in db.execute("SELECT record, text FROM documents ORDER BY id"):
+            yield _record(row)
+
+
 def get(index_dir: str | os.PathLike, record_id: str) -> Record | None:
     with closing(connect(index_dir)) as db:
         row = db.execute("SELECT record, text FROM documents WHERE id = ?", (record_id,)).fetchone()
@@ -354,3 +361,104 @@ def cited_numbers_like(index_dir: str | os.PathLike, prefix: str) -> list[tuple[
             "AND number NOT IN (SELECT doc_number FROM documents WHERE doc_number IS NOT NULL) "
             "GROUP BY number ORDER BY number", (prefix.replace("%", "\\%").replace("_", "\\_") + "%",))
         return [tuple(r) for r in rows]
+
+
+def repeal_index(index_dir: str | os.PathLike, numbers: list[str] | None = None) -> dict[str, list[dict]]:
+    """number -> the documents declaring it repealed, as :func:`kb.status.repeal_index` gives it,
+    read from the citations table and the repealing documents' evidence only (not every record)."""
+    where = "c.kind = 'repeals'"
+    args: list = []
+    if numbers is not None:
+        if not numbers:
+            return {}
+        where += f" AND c.number IN ({','.join('?' * len(numbers))})"
+        args = list(numbers)
+    out: dict[str, list[dict]] = {}
+    with closing(connect(index_dir)) as db:
+        rows = db.execute(
+            "SELECT c.number, d.id, d.doc_number, d.title, d.effective_from, "
+            "json_extract(d.record, '$.evidence.repeals') AS evidence "
+            f"FROM citations c JOIN documents d ON d.id = c.doc_id WHERE {where} ORDER BY d.id, c.rowid", args)
+        for r in rows:
+            texts = json.loads(r["evidence"]) if r["evidence"] else {}
+            out.setdefault(r["number"], []).append({
+                "by": r["id"], "by_number": r["doc_number"], "by_title": r["title"],
+                "text": texts.get(r["number"], "") if isinstance(texts, dict) else "", "from": r["effective_from"]})
+    return out
+
+
+def counts(index_dir: str | os.PathLike) -> dict:
+    """What ``kb stats`` counts, read from the columns and side tables: the documents' short
+    columns by id, (doc id, issuer) pairs in order, row counts and the failed files."""
+    with closing(connect(index_dir)) as db:
+        q = lambda sql: db.execute(sql).fetchone()[0]
+        return {
+            "documents": [dict(r) for r in db.execute(
+                "SELECT id, doc_number, date, published, category, doc_type, province FROM documents ORDER BY id")],
+            "issuers": [tuple(r) for r in db.execute("SELECT doc_id, name FROM issuers ORDER BY doc_id, position")],
+            "files": q("SELECT count(*) FROM files"),
+            "failed_files": [{"source": r[0], "reason": r[1]} for r in db.execute(
+                "SELECT source, error FROM files WHERE error IS NOT NULL ORDER BY source")],
+            "deadlines": q("SELECT count(*) FROM deadlines"),
+            "targets": q("SELECT count(*) FROM targets"),
+            "citations": q("SELECT count(*) FROM citations WHERE kind = 'cites'"),
+        }
+
+
+def deadline_records(index_dir: str | os.PathLike) -> list[Record]:
+    """The documents having deadlines, with only what deadlines need (id, number, title, dates,
+    validity, deadlines), from the columns and the deadlines table: no record JSON, no text."""
+    from kb.model import Deadline
+    out: dict[str, Record] = {}
+    with closing(connect(index_dir)) as db:
+        rows = db.execute(
+            "SELECT d.id, d.source, d.doc_number, d.title, d.date, d.effective_from, d.effective_until, "
+            "x.date AS dl_date, x.time, x.opens, x.recurring, x.month, x.day, x.text "
+            "FROM deadlines x JOIN documents d ON d.id = x.doc_id ORDER BY d.id, x.position")
+        for r in rows:
+            rec = out.get(r["id"])
+            if rec is None:
+                rec = out[r["id"]] = Record(id=r["id"], source=r["source"], doc_number=r["doc_number"],
+                                            title=r["title"], date=r["date"], effective_from=r["effective_from"],
+                                            effective_until=r["effective_until"])
+            rec.deadlines.append(Deadline(date=r["dl_date"], time=r["time"], opens=r["opens"], recurring=r["recurring"],
+                                          month=r["month"], day=r["day"], text=r["text"]))
+    return list(out.values())
+
+
+def policy_records(index_dir: str | os.PathLike) -> list[Record]:
+    """Every document with what matching a client needs before its text (number, title, issuers,
+    dates, validity and its evidence, region, conditions, support): the record JSON's fields are
+    read by SQLite (json_extract), the text is not read."""
+    with closing(connect(index_dir)) as db:
+        rows = db.execute(
+            "SELECT id, source, doc_number, title, issuers, date, effective_from, effective_until, "
+            "json_extract(record, '$.region') AS region, json_extract(record, '$.conditions') AS conditions, "
+            "json_extract(record, '$.support') AS support, "
+            "json_extract(record, '$.evidence.effective_from') AS ev_from, "
+            "json_extract(record, '$.evidence.effective_until') AS ev_until FROM documents ORDER BY id")
+        out = []
+        for r in rows:
+            ev = {k: v for k, v in (("effective_from", r["ev_from"]), ("effective_until", r["ev_until"])) if v is not None}
+            out.append(Record(id=r["id"], source=r["source"], doc_number=r["doc_number"], title=r["title"],
+                              issuers=json.loads(r["issuers"]) if r["issuers"] else [], date=r["date"],
+                              effective_from=r["effective_from"], effective_until=r["effective_until"],
+                              region=json.loads(r["region"]) if r["region"] else None,
+                              conditions=json.loads(r["conditions"]) if r["conditions"] else [],
+                              support=json.loads(r["support"]) if r["support"] else [], evidence=ev))
+        return out
+
+
+def mentions(index_dir: str | os.PathLike, ids: list[str], term: str) -> dict[str, int]:
+    """id -> how many times ``term`` occurs in the text of each document of ``ids`` (counted by SQLite)."""
+    if not ids or not term:
+        return {}
+    out: dict[str, int] = {}
+    with closing(connect(index_dir)) as db:
+        for chunk in _chunks(sorted(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in db.execute(f"SELECT id, (length(text) - length(replace(text, ?1, ''))) / length(?1) "
+                                f"FROM documents WHERE id IN ({marks})", [term, *chunk]):
+                if r[1]:
+                    out[r[0]] = r[1]
+    return out

@@ -67,7 +67,8 @@ def html_toc(html: str) -> list[tuple[str, list[str]]]:
 @pytest.fixture(scope="module")
 def sample_issue(records):
     chosen = nl.select(records, include=[SAMPLE_REF])
-    return nl.new_issue(chosen, nl.load_rules(), nl.Masthead(date="2018-11-30", contact=CONTACT))
+    return nl.new_issue(chosen, nl.load_rules(), nl.Masthead(publisher="北京关键要素科技有限公司", date="2018-11-30",
+                                                             contact=CONTACT))
 
 
 def _view(issue, records, full=False):
@@ -191,6 +192,8 @@ def test_masthead_comes_from_the_newsletter_the_documents_share(records):
     assert nl.new_issue(nl.select(records, include=[SAMPLE_REF]), nl.load_rules()).masthead.issue == "(2018) 1104 期"
     mixed = nl.new_issue(nl.select(records, include=[SAMPLE_REF, "鄂府发〔2018〕90号"]), nl.load_rules())
     assert mixed.masthead.publisher == "" and mixed.masthead.issue == ""
+    # the publisher is the user's, never the sources' (here the sample compilation's)
+    assert nl.new_issue(nl.select(records, include=[SAMPLE_REF]), nl.load_rules()).masthead.publisher == ""
 
 
 # ── digest ──────────────────────────────────────────────────────────────────────────────────
@@ -376,3 +379,21 @@ def test_html_renders_in_headless_chromium(sample_issue, records, tmp_path):
         finally:
             browser.close()
     assert (OUTPUT / "newsletter.png").stat().st_size > 10_000
+
+
+def test_cli_out_txt_writes_text_and_an_unknown_suffix_is_refused(built, tmp_path, monkeypatch):
+    index = str(built[0])
+    txt = tmp_path / "issue.txt"
+    r = CliRunner().invoke(main, ["newsletter", "build", "--include", SAMPLE_REF, "--out", str(txt), "--index", index])
+    assert r.exit_code == 0, r.output
+    text = txt.read_text(encoding="utf-8")
+    assert "<html" not in text.lower() and "关于推进金融支持县域工业绿色发展工作的通知" in text
+    odd = tmp_path / "issue.rtf"
+    r = CliRunner().invoke(main, ["newsletter", "build", "--include", SAMPLE_REF, "--out", str(odd), "--index", index])
+    assert r.exit_code == 2 and "cannot tell the format" in r.output and not odd.exists()
+    # the default publisher is none (not the sample compilation's), or $KB_PUBLISHER
+    r = CliRunner().invoke(main, ["newsletter", "build", "--include", SAMPLE_REF, "--format", "md", "--index", index])
+    assert "北京关键要素科技有限公司" not in r.output.split("##")[0]
+    monkeypatch.setenv("KB_PUBLISHER", "某某咨询公司")
+    r = CliRunner().invoke(main, ["newsletter", "build", "--include", SAMPLE_REF, "--format", "md", "--index", index])
+    assert "某某咨询公司" in r.output.split("##")[0]

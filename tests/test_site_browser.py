@@ -199,3 +199,50 @@ def test_javascript_number_rules_match_python(page, served):
     got = page.evaluate("async refs => Promise.all(refs.map(async r => (await kbSearch(r, {}, 'relevance', 1)).number))",
                         refs)
     assert got == [normalize(r) for r in refs]
+
+
+PHONE_OVERFLOW = """() => {
+  const w = window.innerWidth, out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && (r.right > w + 0.5 || r.left < -0.5) && !el.closest('.skip') && getComputedStyle(el).position !== 'absolute')
+      out.push(el.tagName + '.' + el.className + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'auto')
+      out.push('scrolls: ' + el.tagName + '.' + el.className + ' ' + el.scrollWidth);
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: w, out: out.slice(0, 10)};
+}"""
+
+
+def _biggest_document(folder):
+    return max((folder / "doc").glob("*.html"), key=lambda p: p.stat().st_size).relative_to(folder).as_posix()
+
+
+@pytest.mark.parametrize("width", [360, 390, 414])
+def test_every_page_fits_a_phone(page, served, width):
+    base, folder = served
+    page.set_viewport_size({"width": width, "height": 844})
+    OUTPUT.mkdir(exist_ok=True)
+    pages = {"home": "index.html", "document": _biggest_document(folder), "guide": "doc/国科发资-2018-264.html",
+             "deadlines": "deadlines.html",
+             "issuers": "issuers.html", "search": "search.html"}
+    for name, path in pages.items():
+        page.goto(base + path)
+        if name == "search":
+            _search(page, base, "绿色制造")
+            assert page.locator("li.hit").count() > 0
+        fit = page.evaluate(PHONE_OVERFLOW)
+        assert fit["scrollWidth"] <= fit["innerWidth"] and fit["out"] == [], (name, fit)
+        if width == 390:
+            page.screenshot(path=str(OUTPUT / f"phone-{name}.png"), full_page=True)
+    # the metadata labels stay on one line (not 标/题, one character a line), above their values
+    page.goto(base + pages["document"])
+    label = page.locator("table.meta-table th").nth(1)
+    line = float(page.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)", label.element_handle()))
+    assert label.bounding_box()["height"] < 1.5 * line
+    value = page.locator("table.meta-table td").nth(1).bounding_box()
+    assert value["y"] >= label.bounding_box()["y"] + label.bounding_box()["height"] - 1
+    # a deadline's 事项 gets the card's whole width, not a column of 1-2 characters
+    page.goto(base + "deadlines.html")
+    item = page.locator("table.deadlines td.card-text").first.bounding_box()
+    assert item["width"] > 0.7 * width

@@ -64,12 +64,11 @@ def select(records: list[Record], *, date_from: str | None = None, date_to: str 
 
 
 def common_masthead(records: list[Record]) -> Masthead:
-    """Publisher and issue number when every selected document comes from the same newsletter."""
-    heads = {(r.newsletter or {}).get("publisher") or "" for r in records}
+    """The issue number when every selected document comes from the same newsletter.  Not its
+    publisher: the issue is the user's publication, not a reprint under the source's name (the
+    publisher is given, ``--publisher`` / $KB_PUBLISHER)."""
     issues = {(r.newsletter or {}).get("issue") or "" for r in records}
     m = Masthead()
-    if len(heads) == 1:
-        m.publisher = heads.pop()
     if len(issues) == 1:
         m.issue = issues.pop()
     return m
