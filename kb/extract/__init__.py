@@ -40,6 +40,9 @@ def extract(part: Part, source: str, record_id: str) -> Record:
     _dates_and_issuers(rec, lines, head)
     if head.recipients is not None:
         rec.recipients, ev["recipients"] = bodies.recipients([lines[head.recipients]])
+        if not rec.recipients:          # a person or a group the header addresses
+            line = lines[head.recipients].strip()
+            rec.recipients, ev["recipients"] = line.rstrip("：:").strip(), line
 
     cited = [d for d in numbers.find_numbers(text) if d.canonical != rec.doc_number]
     rec.cites = list(dict.fromkeys(d.canonical for d in cited))

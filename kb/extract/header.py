@@ -57,17 +57,28 @@ def _is_sentence(s: str) -> bool:
 
 def find(lines: list[str], limit: int = 80) -> Header:
     """Where the header ends: the addressee line (主送) or the first body sentence."""
+    seen = False            # a title or number line stands above: the addressee may follow
     for i, line in enumerate(lines[:limit]):
         s = line.strip()
         if not s:
             continue
         if is_metadata(s):
             continue
-        if s.endswith(("：", ":")) and bodies.recipients([s])[0]:
+        if s.endswith(("：", ":")) and (bodies.recipients([s])[0] or (seen and _person_or_unit(s))):
             return Header(end=i + 1, recipients=i)
         if _is_sentence(s):
             return Header(end=i)
+        seen = seen or titles.ends_with_type(_strip_number(s)) or bool(find_numbers(s))
     return Header(end=min(len(lines), limit))
+
+
+def _person_or_unit(s: str) -> bool:
+    """主送 to a person or a group (唐兴旺：, 住房公积金缴存职工及有关单位：) under the title."""
+    from kb import segment
+    from kb.structure import marker
+    body = s.rstrip("：:").strip()
+    return len(body) <= rules.get("header", "addressee_max_chars") and not marker(body) \
+        and not body.startswith(("附件", "根据", "为", "现", "经", "联系")) and segment._addressee(body)
 
 
 def is_metadata(s: str) -> bool:
