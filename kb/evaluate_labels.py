@@ -21,7 +21,8 @@ def is_page_labels(rows: list[dict]) -> bool:
 
 
 def _number(s):
-    return unicodedata.normalize("NFKC", s).translate(_BR).replace(" ", "").translate(_BR) if s else None
+    # as score_records.py: NFKC turns full-width brackets into ASCII ones, so translate again
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s).translate(_BR)).translate(_BR) if s else None
 
 
 def _text(s):

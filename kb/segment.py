@@ -37,16 +37,11 @@ def _type_rx() -> re.Pattern:
     return re.compile("(?:" + "|".join(map(re.escape, words)) + r")(?:[（(][^（()）]{1,12}[）)])?")
 
 
-_SIGN_DATE = None
-
-
+@lru_cache(maxsize=None)
 def _sign_date() -> re.Pattern:
     """``<names> <date>`` closing a line: the signature and 成文日期 run together."""
-    global _SIGN_DATE
-    if _SIGN_DATE is None:
-        from kb.extract.dates import DATE_RX
-        _SIGN_DATE = re.compile(rf"(?P<date>{DATE_RX})\s*(?P<tail>[（(]此件[^）)]{{0,80}}(?:[）)]|$))?\s*$")
-    return _SIGN_DATE
+    from kb.extract.dates import DATE_RX
+    return re.compile(rf"(?P<date>{DATE_RX})\s*(?P<tail>[（(]此件[^）)]{{0,80}}(?:[）)]|$))?\s*$")
 
 
 def split_cells(lines: list[str]) -> list[str]:

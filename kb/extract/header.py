@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kb import rules
-from kb.extract import bodies, numbers, titles
+from kb.extract import bodies, infotable, numbers, titles
 from kb.extract.numbers import find_numbers
 
 _SENTENCE = re.compile(r"[。！？]")
 _COMMAS = re.compile(r"[，,；;]")
-_LABEL = re.compile(r"^[\u4e00-\u9fff \u3000]{2,8}[：:]")
 # a line that opens with a full date (a timestamp, a dateline); "2023年济南市…规则" is a title
 _DATEISH = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月)")
 _ANNOUNCE_NO = re.compile(r"^(?:19|20)\d{2}\s*年\s*第\s*\d{1,4}\s*号$")
@@ -83,8 +82,7 @@ def _person_or_unit(s: str) -> bool:
 
 def is_metadata(s: str) -> bool:
     """A line of page furniture around the header: label：value, a timestamp, a widget."""
-    from kb.extract.infotable import pairs
-    return bool(pairs(s)) or bool(_DATEISH.match(s) and len(s) <= 40)
+    return bool(infotable.pairs(s)) or bool(_DATEISH.match(s) and len(s) <= 40)
 
 
 # ---------------------------------------------------------------- title
@@ -197,7 +195,7 @@ def title(lines: list[str], header: Header, meta: list[dict], info: dict) -> tup
 
 def _enclosed(lines: list[str], header: Header) -> tuple[str, str] | None:
     for line in lines[header.end:header.end + 3]:
-        m = next((m for m in map(lambda r: r.match(line.strip()), _enclosed_rx()) if m), None)
+        m = next((m for rx in _enclosed_rx() for m in [rx.match(line.strip())] if m), None)
         if m:
             # inside 《》 a quoted title is written 〈〉; standing alone it is 《》 again
             t = m.group("title").translate(_INNER_QUOTES)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 
 from kb import rules
 
@@ -18,9 +17,8 @@ _ISO = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P
 _CN = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 
 
-@lru_cache(maxsize=None)
 def _rx(key: str) -> re.Pattern:
-    return rules.raw("published", key)
+    return rules.raw("published", key)        # compiled once there
 
 
 def to_iso(s: str) -> str | None:
