@@ -166,7 +166,10 @@ def title_end(s: str, prefix: str | None = None) -> int | None:
     given), or by the start of a sentence; ``len(s)`` when ``s`` is a title."""
     depth = _depth_map(s)
     found = []
-    for m in _type_rx().finditer(s[:200]):
+    # a title holds no comma or full stop of its own (GB/T 9704 titles use 、): a type word
+    # after one is inside the first sentence (…计划单列市…, 现将有关事项公告如下)
+    stop = next((i for i, ch in enumerate(s[:200]) if ch in "，,。；;" and not depth[i]), 200)
+    for m in _type_rx().finditer(s[:stop]):
         if depth[m.start()] or m.end() < 6:
             continue
         found.append(m.end())

@@ -178,3 +178,13 @@ def test_addressee_a_person_or_a_group():
     # a heading ending with a colon is not an addressee
     r = _rec("关于做好工作的通知\n一、总体要求：\n各地要加强领导，抓好落实。\n")
     assert r.recipients is None
+
+
+def test_no_title_line_is_no_title():
+    # a text that opens with its addressee or its first sentence prints no title: a type word
+    # inside that sentence (计划单列市, 现将有关事项公告如下) or a numbered heading is not one
+    r = _rec("各省、自治区、直辖市住房城乡建设厅,各计划单列市分行:\n\n为更好满足需求,现就有关事项通知如下:\n\n一、居民家庭申请贷款。\n")
+    assert r.title is None and r.recipients == "各省、自治区、直辖市住房城乡建设厅,各计划单列市分行"
+    r = _rec("为促进市场平稳健康发展,结合《某市措施的通知》(某政办〔2023〕26号)有关要求,现将有关事项公告如下:\n\n"
+             "一、补贴对象及补贴标准\n\n对购买新建商品住房的购房人给予补贴。\n")
+    assert r.title is None and r.doc_number is None

@@ -111,7 +111,7 @@ def _title_blocks(lines: list[str], end: int) -> list[tuple[int, int, str, list[
     idx = [i for i in range(min(end, len(lines))) if lines[i].strip()]
     for k, i in enumerate(idx):
         s = lines[i].strip()
-        if is_metadata(s) or _SENTENCE.search(s.rstrip("。")) or len(s) > 150:
+        if is_metadata(s) or _SENTENCE.search(s.rstrip("。")) or len(s) > 150 or titles.is_heading(s):
             continue
         core = _strip_number(s)
         if not titles.ends_with_type(core):

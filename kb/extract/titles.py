@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kb import rules
+from kb import rules, structure
 from kb.extract import bodies
 from kb.extract.numbers import find_numbers
 
@@ -35,10 +35,15 @@ def doc_type(title: str | None) -> str | None:
     return min(long or base, key=len)
 
 
+def is_heading(line: str) -> bool:
+    """A numbered line (一、 （二） 第三章) is a heading of the body: GB/T 9704 titles are not numbered."""
+    return structure.marker(line) is not None
+
+
 def _is_stop(line: str) -> bool:
     """Lines that follow a title: its number, the recipients, a date, the body's first sentence."""
     s = line.strip()
-    return bool(find_numbers(s) and len(s) < 40) or s.endswith(("：", ":")) or bool(
+    return is_heading(s) or bool(find_numbers(s) and len(s) < 40) or s.endswith(("：", ":")) or bool(
         re.match(r"^\d{4}年", s)) or bool(re.search(r"[。；]", s))
 
 
