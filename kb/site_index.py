@@ -260,9 +260,11 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
         "jieba_total": segmenter().total,
         "filter_keys": FILTER_KEYS,
         "aliases": _alias_table(),
-        # kb.search.intent: question words dropped, province abbreviations standing alone
+        # kb.search.intent: question words dropped, province abbreviations standing alone,
+        # everyday words and their 公文 forms
         "query_drop": sorted(intent.words()["drop_set"]),
         "abbreviations": dict(sorted(intent._abbreviations().items())),
+        "everyday": dict(sorted(intent.words()["everyday"].items())),
         "phrases": sorted(phrases),
         "number_heads": sorted({r.doc_number[:2] for r in records if r.doc_number}),
         "bodies": dict(sorted(aliases._data()["body_index"].items())),
@@ -282,7 +284,9 @@ def _phrases() -> dict[str, list[str]]:
     ana = ChineseAnalyzer(mode="query")
     table = _alias_table()
     out = {}
-    for form in sorted(set(table) | {f for v in table.values() for f in v}):
+    everyday = intent.words()["everyday"]
+    forms = set(table) | {f for v in table.values() for f in v} | set(everyday) | {f for v in everyday.values() for f in v}
+    for form in sorted(forms):
         words = [t.text for t in ana(form)]
         if len(words) > 1:
             out["".join(words)] = words

@@ -188,6 +188,19 @@
     }
     return out;
   }
+  // [word, its 公文 forms] for the words of a chunk: a run of up to 4 words that is an everyday
+  // key (首+套房) is one word (kb.search.intent._everyday)
+  function everyday(cfg, words) {
+    var out = [], table = cfg.everyday || {};
+    for (var i = 0; i < words.length;) {
+      var j = Math.min(words.length, i + 4);
+      for (; j > i + 1; j--) if (table.hasOwnProperty(words.slice(i, j).join(""))) break;
+      var w = words.slice(i, j).join("");
+      out.push([w, table.hasOwnProperty(w) ? table[w] : []]);
+      i = j;
+    }
+    return out;
+  }
   // clauses (kb.search.intent concepts): [[form, ...], ...]; form: {terms, phrase, text, known}
   async function analyse(cfg, text) {
     var raw = parse(cfg, text);
@@ -202,10 +215,11 @@
     raw.forEach(function (c) {
       if (!c.split) { clauses.push(c.forms.map(form)); return; }
       // a chunk typed without spaces: each of its words is a concept, question words dropped
-      cut(fold(c.forms[0]), vocab, cfg.jieba_total).forEach(function (w) {
-        if (cfg.query_drop.indexOf(w) >= 0 || seen.has(w)) return;
-        seen.add(w);
-        clauses.push((cfg.aliases[aliasKey(w)] || [w]).map(form));
+      everyday(cfg, cut(fold(c.forms[0]), vocab, cfg.jieba_total)).forEach(function (w) {
+        if (cfg.query_drop.indexOf(w[0]) >= 0 || seen.has(w[0])) return;
+        seen.add(w[0]);
+        var forms = (cfg.aliases[aliasKey(w[0])] || [w[0]]).concat(w[1]);
+        clauses.push(Array.from(new Set(forms)).map(form));
       });
     });
     return clauses.map(function (c) { return c.filter(function (f) { return f.terms.length; }); })
