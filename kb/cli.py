@@ -322,7 +322,9 @@ def _format_search(res: dict) -> str:
     for i, h in enumerate(res["hits"], 1):
         head = " · ".join(x for x in (h["doc_number"], "、".join(h["issuers"]), h["date"]) if x)
         out.append(f"{i}. {h['title'] or h['id']}" + (f"  [{head}]" if head else "")
-                   + ("  (cites it)" if h.get("citing") else ""))
+                   + ("  (cites it)" if h.get("citing") else "")
+                   + ("  (the document its citers name; the number is not printed in it)" if h.get("via") == "named" else "")
+                   + ("  (another copy, without the number)" if h.get("via") == "copy" else ""))
         if h["section"]:
             out.append("   § " + " › ".join(h["section"]))
         if h["snippet"]:

@@ -49,6 +49,7 @@ FIRST = [
     ("环综合2022第42号", {"d055.txt"}),
     ("发改能源规（2019）916", {"d078.html"}),
     ("湘监能市场2025 58号", {"d073.html"}),
+    ("建房〔2023〕52号", {"d001.txt"}),      # printed by neither title nor number: named by its citers
     # province abbreviations
     ("粤 促进经济持续向好 国内大循环 工作方案", {"d010.txt"}),
     ("琼 住房公积金 贷款额度 提高", {"d009.txt"}),

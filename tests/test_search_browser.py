@@ -86,3 +86,12 @@ def test_site_number_as_typed(devsite, typed, number, file):
         assert got["number"] == number and len(got["hits"]) == 1
     else:
         assert got["number"] is None and ranked[0] == file
+
+
+def test_site_number_copies_follow_the_own_document(devsite):
+    # d003 is d002 from another source, printed without the number: it follows, marked a copy
+    page, _ = devsite
+    got = page.evaluate("async q => (await kbSearch(q, {}, 'relevance', 10)).hits.map(h => [h.title, h.via])",
+                        "银发(2022)115号")
+    assert [v for _, v in got] == ["own", "copy"]
+    assert got[1][0] == "关于调整差别化住房信贷政策有关问题的通知"

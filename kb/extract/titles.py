@@ -21,6 +21,21 @@ def ends_with_type(s: str) -> bool:
     return bool(_type_rx().search(s.strip()))
 
 
+def subject(title: str | None) -> str:
+    """A title's 事由, the part that names the document wherever it is printed: without the
+    issuers before 关于 and the ``的`` + document type after it (GB/T 9704: 发文机关 + 事由 + 文种).
+    中国人民银行…关于调整差别化住房信贷政策有关问题的通知 -> 调整差别化住房信贷政策有关问题."""
+    t = re.sub(r"[\s\u3000]+", "", title or "")
+    k = t.find("关于")
+    if 0 <= k <= 60:
+        t = t[k + 2:]
+    m = _type_rx().search(t)
+    if m and m.start() >= 4:
+        t = t[:m.start()]
+        t = t[:-1] if t.endswith("的") else t
+    return t
+
+
 def doc_type(title: str | None) -> str | None:
     """The base type a title ends with: 实施方案 -> 方案, …的通知 -> 通知."""
     if not title:
