@@ -229,7 +229,12 @@ def _format_record(result: dict) -> str:
     lines = [f"{k}：{v}" for k, v in rows if v]
     if r["deadlines"]:
         lines.append("截止时间：")
+        windows = {(x["opens"] or "")[:10] for x in r["deadlines"]}
         for d in r["deadlines"]:
+            if d.get("kind") == "opens":    # shown on its window's line, or on its own when alone
+                if d["date"] not in windows:
+                    lines.append(f"  {d['date']} {d['time'] or ''} 开始 — {d['text']}")
+                continue
             when = d["date"] or f"{d['recurring']} {d['month'] or ''}{'月' if d['month'] else ''}{d['day']}日"
             lines.append(f"  {when} {d['time'] or ''} {('开始 ' + d['opens']) if d['opens'] else ''}— {d['text']}")
     if r["targets"]:

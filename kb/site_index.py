@@ -369,7 +369,7 @@ def _columns(records: list[Record], statuses: list[dict], lengths: dict) -> dict
     for rec, st, tl, bl in zip(records, statuses, lengths["title"], lengths["body"]):
         when = rec.date or rec.published
         region = rec.region or {}
-        dates = [d.date for d in rec.deadlines if d.date]
+        dates = [d.date for d in rec.deadlines if d.date and d.kind != "opens"]
         row = {"tl": tl, "bl": bl, "y": int(when[:4]) if when else 0, "dt": day(rec.date),
                "c": idx("categories", rec.category), "t": idx("types", rec.doc_type),
                "r": [idx("regions", region.get(k)) for k in ("province", "city", "county") if region.get(k)],
