@@ -59,11 +59,21 @@ def split_cells(lines: list[str]) -> list[str]:
 
 
 def is_flat(lines: list[str]) -> bool:
-    """One line holds most of the text and many sentences: the breaks were removed."""
+    """One line holds most of the text and many sentences, or a sentence and then a 公文 closing
+    landmark (附件：, 抄送：, a 落款 date): the breaks were removed."""
     total = sum(len(l) for l in lines) or 1
     longest = max(lines, key=len, default="")
-    return len(longest) >= rules.get("flat", "min_chars") and len(longest) * 10 >= total * 6 \
-        and longest.count("。") >= rules.get("flat", "min_sentences")
+    if len(longest) < rules.get("flat", "min_chars") or len(longest) * 10 < total * 6:
+        return False
+    if longest.count("。") >= rules.get("flat", "min_sentences"):
+        return True
+    end = longest.find("。")
+    return end >= 0 and bool(_closing_landmark().search(longest, end))
+
+
+@lru_cache(maxsize=None)
+def _closing_landmark() -> re.Pattern:
+    return re.compile(rules.get("flat", "closing_landmark"))
 
 
 def unflatten(lines: list[str]) -> list[str]:
@@ -81,7 +91,8 @@ def unflatten(lines: list[str]) -> list[str]:
                 for p in pieces:
                     out.extend(split_signature(p, strict=not flat))
                 continue
-        if not flat or len(line) < rules.get("flat", "min_chars"):
+        # (an attachment list that runs on is a closing block run together, in any text)
+        if len(line) < rules.get("flat", "min_chars") or not (flat or line.lstrip().startswith("附件")):
             out.extend(split_signature(line, strict=True))
             continue
         for p in _cut(line):

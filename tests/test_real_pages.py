@@ -201,3 +201,19 @@ def test_no_title_line_is_no_title():
     r = _rec("为促进市场平稳健康发展,结合《某市措施的通知》(某政办〔2023〕26号)有关要求,现将有关事项公告如下:\n\n"
              "一、补贴对象及补贴标准\n\n对购买新建商品住房的购房人给予补贴。\n")
     assert r.title is None and r.doc_number is None
+
+
+def test_short_announcement_run_together_and_attachment_list_with_signature():
+    # two sentences, then attachment, joint signature and date on the same line
+    r = _rec("关于发布《某某项目管理暂行办法》的公告\n为规范和加强某某项目的实施管理，保证项目质量和援助效益，依据我国有关法律、"
+             "行政法规及相关管理制度，制定《某某项目管理暂行办法》，现予公布，请各有关单位认真遵照执行，切实做好项目的组织实施、监督检查、绩效评价和经验总结等各项工作，确保援助物资安全、及时、高质量地交付受援国使用。"
+             "特此公告。附件：某某项目管理暂行办法生态环境部国际发展合作署2020年11月19日（此件业经外交部会签）"
+             "生态环境部办公厅2020年11月26日印发\n")
+    assert r.issuers == ["生态环境部", "国际发展合作署"] and r.date == "2020-11-19"
+    # an attachment list that runs on into the signature and the first attachment
+    r = _rec("关于征求某某标准意见的函\n各有关单位：\n请于2019年4月15日前将书面意见反馈我部。\n"
+             "附件：1.征求意见单位名单2.某某标准（征求意见稿）3.《某某标准（征求意见稿）》编制说明生态环境部办公厅2019年3月1日"
+             "附件1征求意见单位名单各省、自治区、直辖市生态环境厅（局）中国环境科学研究院中国环境监测总站环境发展中心"
+             "环境保护对外合作中心南京环境科学研究所华南环境科学研究所国家环境分析测试中心标准样品研究所东营市环境监测站"
+             "临沂市环境监测站江苏省泰州环境监测中心宜春市环境监测站佛山市环境监测中心站上海市浦东新区环境监测站\n")
+    assert r.issuers == ["生态环境部办公厅"] and r.date == "2019-03-01"
