@@ -153,8 +153,8 @@ def head(first: str) -> list[str]:
         out.append(s[:end])
         s = s[end:].strip()
         s = _number_off(s, out, find_numbers)
-    elif not out:
-        return [first]
+    elif not out and not (prefix and len(prefix) <= rules.get("header", "addressee_max_chars") and _addressee(prefix)):
+        return [first]          # (a text may open with its addressee: 某某代表：您提出的…)
     colon = min((i for i in (s.find("："), s.find(":")) if i >= 0), default=-1)
     if 0 < colon <= 300 and _addressee(s[:colon]):
         out.append(s[:colon + 1])
@@ -193,7 +193,7 @@ def title_end(s: str, prefix: str | None = None) -> int | None:
                 if not after or _addressee(after):
                     return end
     # a sentence's opening word is a surer end than an opening 《 (…标准《导则》的公告为贯彻…)
-    for opens in (_SENTENCE_START, tuple(_OPEN_Q)):
+    for opens in (tuple(w for w in _SENTENCE_START if w not in _OPEN_Q), tuple(_OPEN_Q)):
         for end in found:
             if "。" in s[:end]:
                 break

@@ -217,3 +217,16 @@ def test_short_announcement_run_together_and_attachment_list_with_signature():
              "环境保护对外合作中心南京环境科学研究所华南环境科学研究所国家环境分析测试中心标准样品研究所东营市环境监测站"
              "临沂市环境监测站江苏省泰州环境监测中心宜春市环境监测站佛山市环境监测中心站上海市浦东新区环境监测站\n")
     assert r.issuers == ["生态环境部办公厅"] and r.date == "2019-03-01"
+
+
+def test_flat_title_with_a_quoted_standard_name():
+    # the title's own 《》 (…标准《导则 生态影响》的公告) does not end it; the sentence after does
+    assert segment.title_end("关于发布国家生态环境标准《环境影响评价技术导则 生态影响》的公告为贯彻《某法》，"
+                             "规范环境影响评价工作，现批准发布。") == len("关于发布国家生态环境标准《环境影响评价技术导则 生态影响》的公告")
+
+
+def test_letter_opening_with_its_addressee():
+    r = _rec("某某·某某代表:您提出的“关于加强某湖保护的建议”由我部会同财政部办理。现答复如下。\n感谢您的关心。\n生态环境部\n2018年8月1日\n")
+    assert r.recipients == "某某·某某代表" and r.issuers == ["生态环境部"]
+    r = _rec("总体要求:各地要加强领导，抓好落实。\n")      # a run-in heading is not an addressee
+    assert r.recipients is None

@@ -57,14 +57,18 @@ def _is_sentence(s: str) -> bool:
 def find(lines: list[str], limit: int = 80) -> Header:
     """Where the header ends: the addressee line (主送) or the first body sentence."""
     seen = False            # a title or number line stands above: the addressee may follow
+    first = True
     for i, line in enumerate(lines[:limit]):
         s = line.strip()
         if not s:
             continue
         if is_metadata(s):
             continue
-        if s.endswith(("：", ":")) and (bodies.recipients([s])[0] or (seen and _person_or_unit(s))):
+        # a letter (建议答复) may open with its addressee: 某某代表：
+        addressed = seen or (first and s.rstrip("：:").endswith(tuple(rules.get("header", "person_addressee"))))
+        if s.endswith(("：", ":")) and (bodies.recipients([s])[0] or (addressed and _person_or_unit(s))):
             return Header(end=i + 1, recipients=i)
+        first = False
         if _is_sentence(s):
             return Header(end=i)
         seen = seen or titles.ends_with_type(_strip_number(s)) or bool(find_numbers(s))
