@@ -108,3 +108,20 @@ def test_build_missing_corpus(tmp_path):
     r = run("build", tmp_path / "nope", "--index", tmp_path / "idx")
     assert r.exit_code == 1
     assert "corpus folder not found" in r.output
+
+
+def test_show_deadlines_windows_and_openings(tmp_path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.txt").write_text(
+        "关于做好购房补贴申报工作的通知\n某住建〔2025〕3号\n各区住建局：\n申报受理时间自2025年4月21日至2025年7月31日止。"
+        "线上申请平台拟于2025年4月30日开放。\n某市住房和城乡建设局\n2025年4月1日\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(tmp_path / "c"), "--index", str(tmp_path / "i"), "--quiet"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["show", "某住建〔2025〕3号", "--index", str(tmp_path / "i")])
+    lines = [l for l in r.output.splitlines() if l.startswith("  2025-")]
+    # the window on one line with its opening day; a channel opening alone on its own line
+    assert lines[0].startswith("  2025-07-31") and "开始 2025-04-21" in lines[0]
+    assert lines[1].startswith("  2025-04-30") and "开始 —" in lines[1] and len(lines) == 2
+    r = CliRunner().invoke(main, ["show", "某住建〔2025〕3号", "--index", str(tmp_path / "i"), "--json"])
+    got = [(d["date"], d["kind"], d["opens"]) for d in json.loads(r.output)["record"]["deadlines"]]
+    assert got == [("2025-07-31", "due", "2025-04-21"), ("2025-04-21", "opens", None), ("2025-04-30", "opens", None)]
