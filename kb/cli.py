@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import sys
+import unicodedata
 from datetime import date
 
 import click
@@ -54,9 +55,15 @@ def handle_errors(f):
     return wrapper
 
 
+def _control(c: str) -> bool:
+    """A character that moves the cursor or is invisible (newline, tab, escape, line separator);
+    spaces of any width are text."""
+    return unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
 def _one_line(text: str) -> str:
     """A message on one line: control characters (a newline in a file name) shown escaped."""
-    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
+    return "".join(c.encode("unicode_escape").decode("ascii") if _control(c) else c for c in text)
 
 
 def _today(value) -> date:
@@ -181,7 +188,7 @@ def _shown(name) -> str:
     """A file name or id as printed for people: as it is when it is plain, else quoted with its
     control characters escaped (a newline in a file name cannot forge a line of the report)."""
     name = str(name)
-    return name if name.isprintable() else repr(name)
+    return "'" + _one_line(name).replace("'", "\\'") + "'" if any(map(_control, name)) else name
 
 
 def _tsv(value: str) -> str:

@@ -448,3 +448,10 @@ def test_names_with_newlines_are_escaped_where_printed(tmp_path):
     assert r.exit_code == 1 and r.output.count("\n") == 1 and "no\\nsuch" in r.output
     recs = json.loads(CliRunner().invoke(main, ["records", "--json", "--index", str(idx)]).output)
     assert recs[0]["source"] == "tab\there\nnew.txt"          # JSON keeps the name as it is
+
+
+def test_spaces_of_any_width_are_not_escaped():
+    from kb.cli import _one_line, _shown
+    assert _shown("政策\u3000文件 (1).txt") == "政策\u3000文件 (1).txt"
+    assert _shown("it's\x1b[2J.txt") == "'it\\'s\\x1b[2J.txt'"
+    assert _one_line("关于\u3000通知\u2028第二行") == "关于\u3000通知\\u2028第二行"
