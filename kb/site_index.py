@@ -34,7 +34,8 @@ from kb import aliases, rules
 from kb.model import Record
 from kb.search import index as sindex, intent
 from kb.search.analyzer import ENV_USERDICT, ChineseAnalyzer, segmenter
-from kb.search.query import FILTER_KEYS
+from kb.extract import titles
+from kb.search.query import FILTER_KEYS, cited_titles
 
 FIELDS = ("title", "body")
 EPOCH = date(1970, 1, 1)
@@ -260,9 +261,11 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
         "jieba_total": segmenter().total,
         "filter_keys": FILTER_KEYS,
         "aliases": _alias_table(),
-        # kb.search.intent: question words dropped, province abbreviations standing alone
+        # kb.search.intent: question words dropped, province abbreviations standing alone,
+        # everyday words and their 公文 forms
         "query_drop": sorted(intent.words()["drop_set"]),
         "abbreviations": dict(sorted(intent._abbreviations().items())),
+        "everyday": dict(sorted(intent.words()["everyday"].items())),
         "phrases": sorted(phrases),
         "number_heads": sorted({r.doc_number[:2] for r in records if r.doc_number}),
         "bodies": dict(sorted(aliases._data()["body_index"].items())),
@@ -282,7 +285,9 @@ def _phrases() -> dict[str, list[str]]:
     ana = ChineseAnalyzer(mode="query")
     table = _alias_table()
     out = {}
-    for form in sorted(set(table) | {f for v in table.values() for f in v}):
+    everyday = intent.words()["everyday"]
+    forms = set(table) | {f for v in table.values() for f in v} | set(everyday) | {f for v in everyday.values() for f in v}
+    for form in sorted(forms):
         words = [t.text for t in ana(form)]
         if len(words) > 1:
             out["".join(words)] = words
@@ -322,18 +327,34 @@ def _user_words() -> set[str]:
 
 
 def _numbers(records: list[Record], urls: list[str]) -> dict[str, list]:
-    """number -> [[url, title], ...] of documents with it, or {"cited": [[url, title]...], "count": n}."""
+    """number -> [[url, title], ...] of documents with it, then [url, title, "copy"] of other
+    copies (same 事由, no number); or {"cited": [[url, title]...], "count": n, "named": [[url,
+    title]]} for a number no document has, ``named`` being the unnumbered documents whose 事由 is
+    the one the citers print before it (kb.search.query's tiers; titles only, not the text)."""
     out: dict[str, list | dict] = {}
+    unnumbered: dict[str, list] = {}
     for rec, url in zip(records, urls):
         if rec.doc_number:
             out.setdefault(rec.doc_number, []).append([url, rec.title or rec.doc_number])
+        elif rec.title and len(titles.subject(rec.title)) >= 6:
+            unnumbered.setdefault(titles.subject(rec.title), []).append([url, rec.title])
+    for rec in records:
+        if rec.doc_number and rec.title and titles.subject(rec.title) in unnumbered:
+            have = out[rec.doc_number]
+            have += [[u, t, "copy"] for u, t in unnumbered[titles.subject(rec.title)] if [u, t] not in have]
     cited: dict[str, list] = {}
+    named: dict[str, list] = {}
     for rec, url in zip(records, urls):
-        for num in dict.fromkeys(rec.cites + rec.repeals):
-            if num not in out:
-                cited.setdefault(num, []).append([url, rec.title or rec.id])
+        missing = [num for num in dict.fromkeys(rec.cites + rec.repeals) if num not in out]
+        subjects = cited_titles(rec.text) if missing and unnumbered else {}
+        for num in missing:
+            cited.setdefault(num, []).append([url, rec.title or rec.id])
+            for subj in subjects.get(num, ()):
+                named.setdefault(num, []).extend(x for x in unnumbered.get(subj, []) if x[0] != url)
     for num, by in cited.items():
         out[num] = {"cited": by[:CITED_BY_MAX], "count": len(by)}
+        if named.get(num):
+            out[num]["named"] = [list(x) for x in dict.fromkeys(map(tuple, named[num]))]
     return dict(sorted(out.items()))
 
 
@@ -348,7 +369,7 @@ def _columns(records: list[Record], statuses: list[dict], lengths: dict) -> dict
     for rec, st, tl, bl in zip(records, statuses, lengths["title"], lengths["body"]):
         when = rec.date or rec.published
         region = rec.region or {}
-        dates = [d.date for d in rec.deadlines if d.date]
+        dates = [d.date for d in rec.deadlines if d.date and d.kind != "opens"]
         row = {"tl": tl, "bl": bl, "y": int(when[:4]) if when else 0, "dt": day(rec.date),
                "c": idx("categories", rec.category), "t": idx("types", rec.doc_type),
                "r": [idx("regions", region.get(k)) for k in ("province", "city", "county") if region.get(k)],

@@ -293,3 +293,16 @@ def test_serve_previews_the_site_on_localhost(sample_site):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_number_table_copies_and_named_documents():
+    from kb.model import Record
+    from kb.site_index import _numbers
+    recs = [Record(id="a", source="a", title="某部关于调整某某信贷政策有关问题的通知", doc_number="某发〔2022〕15号"),
+            Record(id="b", source="b", title="关于调整某某信贷政策有关问题的通知"),
+            Record(id="c", source="c", title="某部关于优化住房套数认定标准的通知"),
+            Record(id="d", source="d", title="落实通知", cites=["某房〔2023〕52号"],
+                   text="按照《关于优化住房套数认定标准的通知》（某房〔2023〕52号）要求，现通知如下。")]
+    got = _numbers(recs, ["a.html", "b.html", "c.html", "d.html"])
+    assert got["某发〔2022〕15号"] == [["a.html", recs[0].title], ["b.html", recs[1].title, "copy"]]
+    assert got["某房〔2023〕52号"] == {"cited": [["d.html", "落实通知"]], "count": 1, "named": [["c.html", recs[2].title]]}
