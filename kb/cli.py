@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import sys
+import unicodedata
 from datetime import date
 
 import click
@@ -40,12 +41,29 @@ def today_option(f):
 def handle_errors(f):
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
+        import sqlite3
         try:
             return f(*args, **kwargs)
         except KbError as e:
-            click.echo(f"kb: {e}", err=True)
+            click.echo(f"kb: {_one_line(str(e))}", err=True)
             sys.exit(e.exit_code)
+        except sqlite3.DatabaseError as e:      # damaged past the header (kb.store.connect checks that)
+            from kb import store
+            where = store.db_path(kwargs["index_dir"]) if kwargs.get("index_dir") else "the knowledge base"
+            click.echo(f"kb: {_one_line(str(store.damaged(where, e)))}", err=True)
+            sys.exit(1)
     return wrapper
+
+
+def _control(c: str) -> bool:
+    """A character that moves the cursor or is invisible (newline, tab, escape, line separator);
+    spaces of any width are text."""
+    return unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
+def _one_line(text: str) -> str:
+    """A message on one line: control characters (a newline in a file name) shown escaped."""
+    return "".join(c.encode("unicode_escape").decode("ascii") if _control(c) else c for c in text)
 
 
 def _today(value) -> date:
@@ -101,26 +119,32 @@ def main():
 @click.option("--quiet", is_flag=True, help="No progress bar (there is none either when stderr is not a terminal).")
 @click.option("--full", is_flag=True, help="Re-read every file, even unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@click.option("--allow-empty", is_flag=True, help="Let a corpus without documents empty a knowledge base that has some.")
+@click.option("--wait", is_flag=True, help="If another build runs on the same index, wait for it instead of exiting (code 4).")
 @handle_errors
-def build(corpus, index_dir, strict, quiet, full, as_json):
+def build(corpus, index_dir, strict, quiet, full, as_json, allow_empty, wait):
     """Read, extract and store every document of CORPUS (default: corpus/)."""
     from kb import pipeline, progress, store
+
+    def waiting(pid):
+        click.echo(f"kb: another build (pid {pid or 'unknown'}) is running on {index_dir}: waiting for it", err=True)
     bar = progress.Bar(enabled=not quiet)    # draws only on a terminal
     try:
-        report = pipeline.build(corpus, index_dir, full=full, phases=bar)
+        report = pipeline.build(corpus, index_dir, full=full, phases=bar, allow_empty=allow_empty,
+                                wait=wait, waiting=waiting)
     finally:
         bar.close()
     if as_json:
         click.echo(_dump(report.to_dict()))
     else:
-        click.echo(f"Built {store.db_path(index_dir)} from {report.corpus}: {report.files} files, "
+        click.echo(f"Built {_shown(store.db_path(index_dir))} from {_shown(report.corpus)}: {report.files} files, "
                    f"{report.documents} documents in {report.seconds:.2f} s ({report.changed} files read, "
                    f"{report.files - report.changed} unchanged, {report.removed} removed)")
         click.echo("Fields found (documents): " + ", ".join(f"{k} {v}" for k, v in report.fields.items()))
         if report.failed:
             click.echo(f"{len(report.failed)} files failed:")
             for f in report.failed:
-                click.echo(f"  {f['source']}: {f['reason']}")
+                click.echo(f"  {_shown(f['source'])}: {_one_line(f['reason'])}")
     if strict and report.failed:
         sys.exit(3)
 
@@ -157,7 +181,19 @@ def records(index_dir, fmt):
             w.writerow(["；".join(d[c]) if isinstance(d[c], list) else (d[c] or "") for c in RECORD_COLUMNS])
     else:
         for r in recs:
-            out.write(f"{r.id}\t{r.doc_number or '-'}\t{r.date or '-'}\t{r.title or '(no title)'}\n")
+            out.write("\t".join(_tsv(v) for v in (r.id, r.doc_number or "-", r.date or "-", r.title or "(no title)")) + "\n")
+
+
+def _shown(name) -> str:
+    """A file name or id as printed for people: as it is when it is plain, else quoted with its
+    control characters escaped (a newline in a file name cannot forge a line of the report)."""
+    name = str(name)
+    return "'" + _one_line(name).replace("'", "\\'") + "'" if any(map(_control, name)) else name
+
+
+def _tsv(value: str) -> str:
+    """A field of a tab-separated line: tabs, newlines and other control characters escaped."""
+    return _one_line(value)
 
 
 def _indent(text: str) -> str:
@@ -181,7 +217,7 @@ def show(ref, index_dir, today, as_json):
         click.echo(f"{len(result['matches'])} documents match {ref}:" if result["matches"]
                    else f"No document of the knowledge base matches {ref}.")
         for m in result["matches"]:
-            click.echo(f"  {m['doc_number']}\t{m['id']}\t{m['title'] or ''}")
+            click.echo(f"  {m['doc_number']}\t{_tsv(m['id'])}\t{_tsv(m['title'] or '')}")
         if result["cited"]:
             click.echo("Cited but not in the knowledge base: "
                        + "、".join(f"{c['doc_number']} ({c['cited_by']})" for c in result["cited"]))
@@ -191,7 +227,7 @@ def show(ref, index_dir, today, as_json):
         click.echo(f"{len(result['also'])} more documents bear {result['record']['doc_number']} "
                    "(kb show ID to see one):")
         for o in result["also"]:
-            click.echo(f"  {o['id']}\t{o['title'] or ''}\t{o['source']}")
+            click.echo(f"  {_tsv(o['id'])}\t{_tsv(o['title'] or '')}\t{_tsv(o['source'])}")
 
 
 def _condition_value(c: dict) -> str:
@@ -225,7 +261,7 @@ def _format_record(result: dict) -> str:
             ("地区", " ".join(v for v in (r["region"] or {}).values() if v and v != (r["region"] or {}).get("matched"))),
             ("施行日期", r["effective_from"]), ("有效期至", r["effective_until"]),
             ("状态", f"{st['status']} ({st['reason']})"), ("来源链接", " ".join(r["links"])),
-            ("记录", f"{r['id']} ({r['source']})")]
+            ("记录", f"{_shown(r['id'])} ({_shown(r['source'])})")]
     lines = [f"{k}：{v}" for k, v in rows if v]
     if r["deadlines"]:
         lines.append("截止时间：")
@@ -273,7 +309,7 @@ def stats(index_dir, as_json):
                        ("by_type", "types"), ("by_province", "provinces")):
         click.echo(f"{label}: " + ", ".join(f"{k} {v}" for k, v in s[key].items()))
     for f in s["failed_files"]:
-        click.echo(f"failed: {f['source']}: {f['reason']}")
+        click.echo(f"failed: {_shown(f['source'])}: {_one_line(f['reason'])}")
 
 
 @main.command(name="search")
@@ -326,7 +362,7 @@ def _format_search(res: dict) -> str:
         out.append(f"{'' if res.get('total_exact', True) else 'about '}{res['total']} documents")
     for i, h in enumerate(res["hits"], 1):
         head = " · ".join(x for x in (h["doc_number"], "、".join(h["issuers"]), h["date"]) if x)
-        out.append(f"{i}. {h['title'] or h['id']}" + (f"  [{head}]" if head else "")
+        out.append(f"{i}. {h['title'] or _shown(h['id'])}" + (f"  [{head}]" if head else "")
                    + ("  (cites it)" if h.get("citing") else "")
                    + ("  (the document its citers name; the number is not printed in it)" if h.get("via") == "named" else "")
                    + ("  (another copy, without the number)" if h.get("via") == "copy" else ""))
@@ -349,12 +385,17 @@ def eval_(gold, index_dir, as_json):
     """Per-field accuracy of the knowledge base against a gold set (JSON lines): gold records, or
     page labels (the devset's format, scored as its score_records.py scores them)."""
     from kb import evaluate, evaluate_labels, store
+    from kb.errors import Damaged
     rows = evaluate.load_gold(gold)
-    if evaluate_labels.is_page_labels(rows):
-        summary = evaluate_labels.score(rows, [r.to_dict() for r in store.load_records(index_dir)])
-        click.echo(_dump(summary) if as_json else "\n".join(evaluate_labels.table(summary)))
-        return
-    summary = evaluate.evaluate(rows, store.load_records(index_dir)).summary()
+    records = store.load_records(index_dir)
+    try:
+        if evaluate_labels.is_page_labels(rows):
+            summary = evaluate_labels.score(rows, [r.to_dict() for r in records])
+            click.echo(_dump(summary) if as_json else "\n".join(evaluate_labels.table(summary)))
+            return
+        summary = evaluate.evaluate(rows, records).summary()
+    except (TypeError, KeyError, AttributeError, ValueError) as e:    # a value of the wrong shape
+        raise Damaged(f"{gold}: a row holds a value of the wrong shape ({type(e).__name__}: {e})") from None
     if as_json:
         click.echo(_dump(summary))
         return

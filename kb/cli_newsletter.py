@@ -75,6 +75,12 @@ def _new_issue(index_dir, date_from, date_to, on, include, exclude, sections_fil
     return nl.new_issue(chosen, nl.load_rules(sections_file), head), records
 
 
+def _check_out(out) -> None:
+    """An output file's folder must exist (it is not created: a typo would scatter folders)."""
+    if out and not Path(out).resolve().parent.is_dir():
+        raise KbError(f"cannot write {out}: the folder {Path(out).parent} does not exist")
+
+
 def _write(issue, records, fmt, out, full, sections_file):
     if not fmt:
         suffix = Path(out).suffix.lower() if out else ".html"
@@ -84,7 +90,11 @@ def _write(issue, records, fmt, out, full, sections_file):
         fmt = SUFFIXES[suffix]
     if fmt in ("docx", "pdf") and not out:
         raise click.UsageError(f"--format {fmt} needs --out FILE")
-    result = nl.render(issue, records, fmt, out, rules=nl.load_rules(sections_file), full=full)
+    _check_out(out)
+    try:
+        result = nl.render(issue, records, fmt, out, rules=nl.load_rules(sections_file), full=full)
+    except OSError as e:
+        raise KbError(f"cannot write {e.filename or out}: {e.strerror or e}") from None
     if not out:
         click.echo(result, nl=False)
         return
@@ -117,7 +127,11 @@ def init(index_dir, date_from, date_to, on, include, exclude, sections_file, pub
         return
     if Path(out).exists() and not force:
         raise KbError(f"{out} exists: it may hold edits; use --force to overwrite it")
-    Path(out).write_text(text, encoding="utf-8")
+    _check_out(out)
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise KbError(f"cannot write {out}: {e.strerror or e}") from None
     click.echo(f"Wrote {out}: {len(issue.items)} documents. Edit it, then: kb newsletter render {out} --out issue.html")
 
 

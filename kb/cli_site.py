@@ -43,7 +43,7 @@ def site_cmd(index_dir, out, today, templates, as_json, quiet):
 
 @click.command(name="serve")
 @click.option("--dir", "folder", default="site", show_default=True, type=click.Path(file_okay=False))
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @handle_errors
 def serve_cmd(folder, port):
     """Serve the site on http://127.0.0.1:PORT/ for a preview (Ctrl-C stops)."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from kb.errors import Damaged
+
 from kb.model import Record
 from kb.status import repeal_index, status
 
@@ -57,7 +59,28 @@ class Evaluation:
 
 
 def load_gold(path: str | Path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The rows of a gold file (JSON lines): gold records (each with its ``source``) or page labels
+    (each with its ``file``).  Damaged names the file and line of anything else."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise Damaged(f"{path}: cannot read it as UTF-8 JSON lines ({e})") from None
+    rows, key = [], None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise Damaged(f"{path}, line {n}: not JSON ({e.msg}, column {e.colno})") from None
+        if not isinstance(row, dict):
+            raise Damaged(f"{path}, line {n}: a JSON object is expected, not {type(row).__name__}")
+        key = key or ("file" if "file" in row else "source")
+        if not isinstance(row.get(key), str):
+            raise Damaged(f"{path}, line {n}: no {key!r} string (every row of a "
+                          f"{'page-label' if key == 'file' else 'gold-record'} file names its {key})")
+        rows.append(row)
+    return rows
 
 
 def _nows(s: str | None) -> str:

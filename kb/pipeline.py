@@ -10,13 +10,20 @@ import hashlib
 import multiprocessing
 import os
 import queue
+import signal
+import threading
 import time
+import shutil
+import tomllib
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from kb import store
+from kb import buildlock, store
 from kb.clean import clean
 from kb.errors import KbError, ReadError
 from kb.extract import extract
@@ -59,17 +66,59 @@ def process_text(text: str, source: str, meta: list[dict] | None = None) -> list
     return [extract(p, source, record_id(source, p.index)) for p in parts if p.text.strip()]
 
 
-def process_file(path: Path, corpus: Path) -> tuple[dict, list[Record]]:
-    source = _source(path, corpus)
+@lru_cache(maxsize=None)
+def limits() -> dict:
+    """The build's limits (kb/data/build.toml)."""
+    with resources.files("kb").joinpath("data/build.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+class OverBudget(BaseException):
+    """Raised in a file's processing when its time budget is spent.  A BaseException, so that
+    no ``except Exception`` on the way swallows it."""
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Raise OverBudget in the block after ``seconds`` (SIGALRM: it also interrupts a regex
+    search).  Only where signals can be used: the main thread of a process on POSIX."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise OverBudget
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        raw = read_document(path)
-        records = process_text(raw.text, source, raw.meta)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def process_file(path: Path, corpus: Path, budget: float | None = None) -> tuple[dict, list[Record]]:
+    """(files-table row, records) of one corpus file; a file that cannot be read or processed
+    gets its reason in the row instead, and the build goes on.  ``budget``: seconds the file
+    may take (default: kb/data/build.toml's file_seconds)."""
+    source = _source(path, corpus)
+    budget = limits()["file_seconds"] if budget is None else budget
+    try:
+        with time_budget(budget):
+            raw = read_document(path)
+            records = process_text(raw.text, source, raw.meta)
         if not records:
             raise ReadError(str(path), "no document text after cleaning")
         return {"source": source, "sha256": raw.sha256, "documents": len(records), "error": None}, records
     except KbError as e:
         reason = getattr(e, "reason", str(e))
-        return {"source": source, "sha256": _sha256(path), "documents": 0, "error": reason}, []
+    except OverBudget:
+        reason = f"took longer than {budget:g} s to read and extract (the limit of kb/data/build.toml): skipped"
+    except RecursionError:
+        reason = "nested too deeply to read (recursion limit reached)"
+    except Exception as e:      # a bug met on this file: name it, keep the build going
+        reason = f"internal error while reading: {type(e).__name__}: {e}"[:300]
+    return {"source": source, "sha256": _sha256(path), "documents": 0, "error": reason}, []
 
 
 def _source(path: Path, corpus: Path) -> str:
@@ -94,23 +143,44 @@ def _sha256(path: Path) -> str | None:
 
 def build(corpus: str | Path, index_dir: str | Path = "index",
           progress: Callable[[dict, int], None] | None = None, full: bool = False,
-          workers: int | None = None, phases: Callable[..., None] | None = None) -> BuildReport:
+          workers: int | None = None, phases: Callable[..., None] | None = None,
+          allow_empty: bool = False, wait: bool = False,
+          waiting: Callable[[int | None], None] | None = None) -> BuildReport:
     """Build the knowledge base of a corpus folder into ``index_dir``.
 
     Unless ``full``, files whose content hash is unchanged since the last build are not read
     again: their records come from the previous knowledge base and the search index is only
     updated for changed and removed files.  ``phases(phase, done, total, final=False)`` is told
     the progress of each phase: listing, hashing, extracting, indexing, writing (kb.progress).
+
+    One build at a time per ``index_dir`` (kb.buildlock): raises Busy if another holds it, or
+    with ``wait`` waits for it (``waiting(pid)`` is told first).  A corpus giving no document
+    does not replace a knowledge base that has some, unless ``allow_empty``.
     """
-    start = time.perf_counter()
-    phases = phases or _no_phases
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise KbError(f"corpus folder not found: {corpus}")
+    with buildlock.build_lock(index_dir, wait=wait, waiting=waiting):
+        for p in buildlock.stale_temporaries(index_dir):    # left by a build that was killed
+            _remove(p)
+        return _build(corpus, index_dir, progress, full, workers, phases or _no_phases, allow_empty)
+
+
+def _remove(p: Path) -> None:
+    try:
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    except OSError:
+        pass
+
+
+def _build(corpus: Path, index_dir, progress, full: bool, workers, phases, allow_empty: bool) -> BuildReport:
+    start = time.perf_counter()
     phases("listing", 0)
-    paths = list_corpus(corpus)
+    unreadable: list[tuple[str, str]] = []        # (folder, reason)
+    paths = list_corpus(corpus, errors=unreadable)
     phases("listing", len(paths), final=True)
     report = BuildReport(corpus=str(corpus), index=str(index_dir), files=len(paths))
+    before = _documents(index_dir)
     prev = {} if full or not _reusable(index_dir) else store.previous_files(index_dir)
     sources = {p: _source(p, corpus) for p in paths}
     # hashes only to compare with a previous build (reading a file records its own hash)
@@ -119,14 +189,16 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
         hashes[sources[p]] = _sha256(p)
         phases("hashing", k, len(paths))
     unchanged = {s for s, h in hashes.items() if h and prev.get(s, {}).get("sha256") == h}
-    removed = set(prev) - set(sources.values())
+    # a folder that cannot be listed is a row of its own ("sub/"), rewritten by every build
+    folders = {folder: reason for folder, reason in unreadable}
+    removed = set(prev) - set(sources.values()) - set(folders)
     todo = [p for p in paths if sources[p] not in unchanged]
     report.changed, report.removed = len(todo), len(removed)
-    if prev and not todo and not removed:
+    if prev and not todo and not removed and all(prev.get(f, {}).get("error") == r for f, r in folders.items()):
         return _unchanged(report, index_dir, start)
 
     incremental = bool(prev)
-    gone = {sources[p] for p in todo} | removed if incremental else set()
+    gone = {sources[p] for p in todo} | removed | (set(folders) & set(prev)) if incremental else set()
     # the search index is committed first: the SQLite swap at the end makes the build visible
     idx = search_index.IndexWriter(index_dir, incremental=incremental)
     db = store.StoreWriter(index_dir, incremental=incremental)
@@ -142,11 +214,18 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
             if progress:
                 progress(info, documents)
             phases("extracting", k, len(todo))
+        for folder, reason in folders.items():
+            db.add_file({"source": folder, "sha256": None, "documents": 0, "error": reason})
+        report.documents, report.failed, report.fields = db.summary()
+        if before and not report.documents and not allow_empty:
+            raise KbError(f"{corpus} gives no document ({len(paths)} files"
+                          + (f", {len(report.failed)} failed" if report.failed else "")
+                          + f"): the knowledge base in {index_dir} ({before} documents) is left as it was; "
+                          "kb build --allow-empty replaces it with an empty one")
         phases("indexing", 0)
         idx.commit()
         phases("indexing", 0, final=True)
         phases("writing", 0)
-        report.documents, report.failed, report.fields = db.summary()
         db.commit({"corpus": str(corpus), "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "fields": report.fields})
         phases("writing", report.documents, final=True)
     except BaseException:
@@ -159,6 +238,16 @@ def build(corpus: str | Path, index_dir: str | Path = "index",
 
 def _no_phases(phase, done, total=None, final=False) -> None:
     pass
+
+
+def _documents(index_dir) -> int:
+    """Documents of the current knowledge base (0 when there is none or it cannot be read)."""
+    if not store.db_path(index_dir).exists():
+        return 0
+    try:
+        return store.document_count(index_dir)
+    except Exception:                      # a damaged database holds nothing to keep
+        return 0
 
 
 def _reusable(index_dir) -> bool:
@@ -203,7 +292,8 @@ def _map(paths: list[Path], corpus: Path, workers: int | None, idx):
     chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
     for k, chunk in enumerate(chunks):
         jobs.put((k, chunk))
-    procs = [ctx.Process(target=_worker, args=(jobs, results, corpus, idx.gen), daemon=True) for _ in range(n)]
+    procs = [ctx.Process(target=_worker, args=(jobs, results, corpus, idx.gen, os.getpid()), daemon=True)
+             for _ in range(n)]
     for _ in procs:
         jobs.put(None)
     for p in procs:
@@ -240,8 +330,34 @@ CHUNK = 16   # files per job: small enough to balance the workers, large enough 
 GC_THRESHOLD = (50_000, 20, 20)
 
 
-def _worker(jobs, results, corpus: Path, gen: Path) -> None:
+PR_SET_PDEATHSIG = 1      # linux/prctl.h
+WATCH_SECONDS = 1.0       # how often a worker without prctl looks whether its parent is gone
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when the process ``parent`` ends, however it ends (SIGKILL, out of
+    memory): daemonic workers are only stopped by a parent that lives to stop them.  Linux:
+    the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere a thread watches getppid()."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent:      # the parent died before prctl took effect
+                os._exit(1)
+            return
+    except (OSError, AttributeError):       # no libc to load, or no prctl in it
+        pass
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _worker(jobs, results, corpus: Path, gen: Path, parent: int) -> None:
     """A build worker: files -> records -> its own index segments; records go back in order."""
+    die_with_parent(parent)
     builder = None
     # The worker makes millions of small objects and few reference cycles: fewer, cheaper
     # collections (what was there at fork is frozen out of them) save ~2% of its time.

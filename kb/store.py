@@ -14,7 +14,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from kb.errors import NoIndex
+from kb.errors import Damaged, NoIndex
 from kb.model import Record
 
 DB_NAME = "kb.sqlite"
@@ -260,9 +260,17 @@ def connect(index_dir: str | os.PathLike) -> sqlite3.Connection:
     path = db_path(index_dir)
     if not path.exists():
         raise NoIndex(f"no knowledge base at {path}: run `kb build` first")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db.execute("SELECT count(*) FROM meta").fetchone()     # reads the header: a damaged file fails here
+    except sqlite3.DatabaseError as e:
+        raise damaged(path, e) from None
     db.row_factory = sqlite3.Row
     return db
+
+
+def damaged(path, e: Exception) -> Damaged:
+    return Damaged(f"{path}: not a readable knowledge base ({e}); rebuild it with kb build --full")
 
 
 def _record(row) -> Record:
@@ -385,6 +393,11 @@ def repeal_index(index_dir: str | os.PathLike, numbers: list[str] | None = None)
                 "by": r["id"], "by_number": r["doc_number"], "by_title": r["title"],
                 "text": texts.get(r["number"], "") if isinstance(texts, dict) else "", "from": r["effective_from"]})
     return out
+
+
+def document_count(index_dir: str | os.PathLike) -> int:
+    with closing(connect(index_dir)) as db:
+        return db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
 
 def counts(index_dir: str | os.PathLike) -> dict:

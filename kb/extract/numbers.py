@@ -98,9 +98,33 @@ def _matches(rx: re.Pattern, text: str):
         h = text.find(_END, lo)
 
 
+@lru_cache(maxsize=None)
+def _fold_rules() -> tuple[re.Pattern, dict, re.Pattern, dict]:
+    """(what fold looks for, its character table, a bracketed Chinese-numeral year, its digits)."""
+    o, c = rules.get("numbers", "open_brackets"), rules.get("numbers", "close_brackets")
+    src, dst = rules.get("numbers", "fold_from"), rules.get("numbers", "fold_to")
+    digits = rules.get("numbers", "year_digits")
+    cn = "".join(digits)
+    year = re.compile(rf"(?<=[{o}])\s*[{cn}]{{4}}\s*(?=[{c}])")
+    any_ = re.compile(rf"[{re.escape(src)}]|{year.pattern}")
+    return any_, str.maketrans(src, dst), year, str.maketrans(digits)
+
+
+def fold(text: str) -> str:
+    """``text`` with the characters a number may be written in read as the canonical ones, one
+    character for one (offsets stay valid): ２０１６ -> 2016, 號 -> 号, 〔二〇一六〕 -> 〔2016〕.
+    The one normaliser of number characters: extraction (find_numbers) and look-ups (normalize,
+    partial_key, so kb show and kb search) read numbers through it."""
+    any_, table, year, digits = _fold_rules()
+    if not any_.search(text):
+        return text
+    return year.sub(lambda m: m.group(0).translate(digits), text.translate(table))
+
+
 def find_numbers(text: str) -> list[DocNumber]:
     out = []
     rx = _rx()
+    original, text = text, fold(text)
     if not rules.may_match(rules.requirements(rx), text):     # no 号, no number
         return out
     prev_end = 0
@@ -119,13 +143,14 @@ def find_numbers(text: str) -> list[DocNumber]:
         if m.group("year2") and m.group("di"):
             continue
         start = head.start() + (len(head.group(0)) - len(prefix))
-        out.append(DocNumber(f"{prefix}〔{year}〕{int(m.group('num'))}号", text[start:m.end()], start, m.end()))
+        out.append(DocNumber(f"{prefix}〔{year}〕{int(m.group('num'))}号", original[start:m.end()], start, m.end()))
     return out
 
 
 def normalize(ref: str) -> str | None:
-    """Any written variant of one number -> canonical form; None if it is not a number."""
-    ref = re.sub(r"\s+", "", ref).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    """Any written variant of one number -> canonical form; None if it is not a number.  What
+    wraps it (（…）, a full stop) is not part of it."""
+    ref = fold(re.sub(r"\s+", "", ref).strip(rules.get("numbers", "wrappers")))
     found = find_numbers(ref)
     if len(found) == 1 and re.sub(r"\s", "", found[0].raw) == re.sub(r"\s", "", ref):
         return found[0].canonical
@@ -135,7 +160,7 @@ def normalize(ref: str) -> str | None:
 def partial_key(ref: str) -> str:
     """A partial number typed by a user ('国发〔2016〕', '工信部联', '国发[2016') -> canonical prefix."""
     o, c = rules.get("numbers", "open_brackets"), rules.get("numbers", "close_brackets")
-    s = re.sub(r"\s", "", ref).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    s = fold(re.sub(r"\s", "", ref))
     s = re.sub(rf"[{o}]", "〔", s)
     s = re.sub(rf"[{c}]", "〕", s)
     s = re.sub(r"(\d{4})年", r"〔\1〕", s)

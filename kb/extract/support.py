@@ -9,6 +9,7 @@ Every item keeps the sentence it came from.  Patterns are data: ``kb/data/suppor
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from functools import lru_cache
@@ -127,6 +128,16 @@ def sentences(text: str) -> list[tuple[int, str]]:
     return list(_text.spans(text))
 
 
+def evidence(sent: str, start: int, end: int) -> str:
+    """The sentence a finding was read from; of a sentence longer than ``text_max`` (a table or a
+    blob without punctuation), the ``clause_max`` characters around the finding, so that the
+    evidence of many findings in one sentence does not grow with its square."""
+    cfg = data()["support"]
+    if len(sent) <= cfg["text_max"]:
+        return sent.strip()
+    return sent[max(0, start - cfg["clause_max"]):end + cfg["clause_max"]].strip()
+
+
 # ---- support measures ----------------------------------------------------------------------
 
 def support(text: str) -> list[dict]:
@@ -148,24 +159,36 @@ def _measures(sent: str) -> list[dict]:
     cfg = data()["support"]
     if not _any_measure().search(sent):     # most sentences grant nothing: one cheap search to know
         return []
+    if _raw(cfg["negated_sentence"]).search(sent):
+        return []
     found: list[tuple[int, int, str]] = []
+    ends: dict[str, list[tuple[int, int]]] = {}     # kind -> its (start, end), by start
     for kind, pattern in cfg["kinds"]:
+        earlier = sorted(ends.get(kind, ()))        # a kind named twice: its first pattern wins
+        mine = ends.setdefault(kind, [])
         for m in _rx(pattern).finditer(sent):
-            if any(m.start() < e and s < m.end() and k == kind for s, e, k in found):
+            i = bisect.bisect_left(earlier, (m.end(), -1))
+            if i and earlier[i - 1][1] > m.start():  # overlaps a match of the kind already found
                 continue
             found.append((m.start(), m.end(), kind))
+            mine.append((m.start(), m.end()))
     found.sort()
+    starts = [s for s, _, _ in found]
+    # a clause is cut at its punctuation, or at clause_max characters: the scans around a measure
+    # stay short however long a sentence without punctuation is
+    width = cfg["clause_max"]
     items, last_end, last_clause, taken = [], -10, -1, 0
     for n, (start, end, kind) in enumerate(found):
-        clause_start = max(sent.rfind(c, 0, start) for c in "，,。；;：:") + 1
-        if (_raw(cfg["negated_before"]).search(sent[clause_start:start]) or _raw(cfg["noise"]).search(sent[start:end + 4])
-                or _raw(cfg["negated_sentence"]).search(sent)):
+        lo = max(0, start - width)
+        clause_start = max(lo, max(sent.rfind(c, lo, start) for c in "，,。；;：:") + 1)
+        if _raw(cfg["negated_before"]).search(sent, clause_start, start) or _raw(cfg["noise"]).search(sent[start:end + 4]):
             continue
         if start - last_end <= cfg["merge_gap"]:    # 补助奖励: one measure
             last_end = max(last_end, end)
             continue
         last_end = end
-        stop = next((s for s, _, _ in found[n + 1:] if s >= end), len(sent))
+        k = bisect.bisect_left(starts, end, n + 1)
+        stop = starts[k] if k < len(starts) else len(sent)
         item = _measure(kind, sent, start, end, clause_start, stop, taken)
         taken = max(taken, item.pop("_end", 0))     # a figure belongs to one measure
         prev = items[-1] if items else None
@@ -192,8 +215,9 @@ def _measure(kind: str, sent: str, start: int, end: int, clause_start: int, stop
     (按30-40%补贴); a ceiling is 最高…/不超过… before the figure or later up to the next measure."""
     cfg = data()["support"]
     item = {"kind": kind, "amount": None, "amount_max": None, "unit": None, "ratio": None, "ratio_max": None,
-            "cap": None, "figure": None, "object": None, "text": sent.strip()}
-    clause_end = min([i for i in (sent.find(c, end) for c in "，,。；;") if i >= 0] or [len(sent)])
+            "cap": None, "figure": None, "object": None, "text": evidence(sent, start, end)}
+    hi = min(len(sent), end + cfg["clause_max"])
+    clause_end = min([i for i in (sent.find(c, end, hi) for c in "，,。；;") if i >= 0] or [hi])
     fig_rx = _rx("FIG")
     fig = None
     after = _rx(cfg["gap_after"] + "(?P<fig>FIG)").match(sent, end, clause_end)
@@ -224,8 +248,8 @@ def _measure(kind: str, sent: str, start: int, end: int, clause_start: int, stop
             if cap:
                 item["cap"], item["unit"] = parse_amount(_SPACE.sub("", cap.group("cap"))), "元"
                 break
-    obj = _rx(cfg["object"]).search(sent, max(0, start - 2), clause_end)
-    if obj and kind in ("tax_relief", "fee_relief"):
+    obj = kind in ("tax_relief", "fee_relief") and _rx(cfg["object"]).search(sent, max(0, start - 2), clause_end)
+    if obj:
         item["object"] = obj.group("object")
     return item
 
@@ -314,7 +338,7 @@ def _condition(kind: dict, m: re.Match, sent: str, sec: Section | None) -> dict 
     g = {k: v for k, v in m.groupdict().items() if v}
     unit = kind.get("unit")
     item = {"kind": kind["name"], "min": None, "max": None, "value": g.get("value"), "unit": unit,
-            "section": list(sec.path) if sec else [], "text": sent.strip()}
+            "section": list(sec.path) if sec else [], "text": evidence(sent, m.start(), m.end())}
     for bound in ("min", "max"):
         raw = next((v for k, v in g.items() if k.startswith(bound)), None)
         item[bound] = _bound(raw, unit) if raw else None

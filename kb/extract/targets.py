@@ -5,6 +5,7 @@ clause, else its sentence, else its paragraph (list items often state the year o
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -29,10 +30,11 @@ def _due_years(s: str) -> list[tuple[int, int]]:
     baseline, due, need = _year_rules()
     if not rules.may_match(need, s):          # no year written at all
         return []
-    base = [m.span() for m in baseline.finditer(s)]
+    base = [m.span() for m in baseline.finditer(s)]     # in order, not overlapping
     out = []
     for m in due.finditer(s):
-        if any(a <= m.start("year") < b for a, b in base):
+        i = bisect.bisect_right(base, (m.start("year"), float("inf")))
+        if i and m.start("year") < base[i - 1][1]:      # inside a baseline
             continue
         if _MONTH_NEXT.match(s, m.end("year") + 1):
             continue
@@ -72,12 +74,18 @@ def targets(text: str) -> list[Target]:
                     years = due_years(clause)
                     pos = offset + clause_start
                     year = (years[0][1] if years else sent_years[0][1] if sent_years else
-                            next((y for p, y in reversed(para_years) if p <= pos), None))
+                            _last_before(para_years, pos))
                     if year:
                         out.append(_target(clause, sent, year, verb, value, base_rx.search(clause)))
                 clause_start += len(clause)
             offset += len(sent)
     return out
+
+
+def _last_before(years: list[tuple[int, int]], pos: int) -> int | None:
+    """The year of the last (position, year) at or before ``pos`` (positions ascend)."""
+    i = bisect.bisect_right(years, (pos, float("inf")))
+    return years[i - 1][1] if i else None
 
 
 _INDICATOR_NOISE = re.compile(r"^[\d一二三四五六七八九十]+[、.．]|^[（(][^）)]*[）)]|[，,。；\s]")

@@ -29,13 +29,19 @@ _HTML_START = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.I)
 # ---------------------------------------------------------------- corpus
 
 
-def list_corpus(folder: str | os.PathLike) -> list[Path]:
-    """Supported files under ``folder`` (recursively), sorted by relative path; hidden ones skipped."""
+def list_corpus(folder: str | os.PathLike, errors: list[tuple[str, str]] | None = None) -> list[Path]:
+    """Supported files under ``folder`` (recursively), sorted by relative path; hidden ones skipped.
+    A subfolder that cannot be listed is appended to ``errors`` as ("its/relative/path/", reason)."""
     root = Path(folder)
     if not root.is_dir():
         raise ReadError(str(root), "not a folder")
     found = []
-    for dirpath, dirnames, filenames in os.walk(root):
+
+    def unlistable(e: OSError) -> None:
+        if errors is not None:
+            rel = os.path.relpath(e.filename, root).replace(os.sep, "/") if e.filename else "."
+            errors.append((rel.rstrip("/") + "/", f"cannot read folder: {e.strerror or e}"))
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlistable):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         rel = os.path.relpath(dirpath, root)
         parts = () if rel == os.curdir else tuple(rel.split(os.sep))   # sort key: the relative path's parts

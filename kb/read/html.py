@@ -188,18 +188,53 @@ class _Lines:
         self.cur = []
 
 
+class _Row:
+    """A table row being rendered: its cells are rendered one after another (each into lines
+    of its own), then the row's lines are written to the enclosing output."""
+
+    def __init__(self, tr: Tag, out: _Lines):
+        self.cells = tr.find_all(["td", "th"], recursive=False)
+        self.out = out
+        self.rendered: list[list[str]] = []
+        self.cell: _Lines | None = None
+
+    def next_cell(self) -> Tag | None:
+        """Collect the cell just rendered; the next cell to render, or None when the row is done."""
+        if self.cell is not None:
+            self.cell.block()
+            self.rendered.append([line for line in _tidy("\n".join(self.cell.lines).split("\n")) if line])
+        if len(self.rendered) == len(self.cells):
+            return None
+        self.cell = _Lines()
+        return self.cells[len(self.rendered)]
+
+    def finish(self) -> None:
+        for line in _row_layout(self.cells, self.rendered):
+            self.out.text(line)
+            self.out.newline()
+
+
 def _walk(node: Tag, out: _Lines, pre: bool = False) -> None:
     """Render ``node``'s children into ``out``.  An explicit stack instead of recursion: pages
-    nest elements thousands deep (broken markup never closed), and depth must not matter."""
-    # stack items: (iterator over children, pre) or a string "block" to emit after a block element
-    stack: list = [(iter(node.children), pre)]
+    nest elements (and tables in table cells) thousands deep, and depth must not matter."""
+    # stack items: (iterator over children, pre, output), ("block", output) to end a block
+    # element, or a _Row whose cells are rendered in turn
+    stack: list = [(iter(node.children), pre, out)]
     while stack:
         top = stack[-1]
-        if top == "block":
-            stack.pop()
-            out.block()
+        if isinstance(top, _Row):
+            cell = top.next_cell()
+            if cell is None:
+                stack.pop()
+                top.finish()
+            else:
+                stack.append((iter(cell.children), False, top.cell))
             continue
-        children, pre = top
+        if top[0] == "block":
+            stack.pop()
+            top[1].block()
+            continue
+        children, pre, out = top
         child = next(children, None)
         if child is None:
             stack.pop()
@@ -210,18 +245,16 @@ def _walk(node: Tag, out: _Lines, pre: bool = False) -> None:
                 out.newline()
             elif name == "tr":
                 out.block()
-                for line in _row_lines(child):
-                    out.text(line)
-                    out.newline()
+                stack.append(_Row(child, out))
             elif name == "a" and _URL.fullmatch(child.get_text(strip=True)) \
                     and str(child.get("href", "")).startswith(("http://", "https://")):
                 out.text(child["href"])  # the visible URL is often shortened with "…"
             elif name in BLOCK_TAGS:
                 out.block()
-                stack.append("block")
-                stack.append((iter(child.children), pre or name == "pre"))
+                stack.append(("block", out))
+                stack.append((iter(child.children), pre or name == "pre", out))
             else:
-                stack.append((iter(child.children), pre))
+                stack.append((iter(child.children), pre, out))
         elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
             out.text(str(child) if pre else _HTML_SPACE.sub(" ", str(child)))
 
@@ -233,9 +266,8 @@ def _render(node: Tag) -> list[str]:
     return "\n".join(out.lines).split("\n")
 
 
-def _row_lines(tr: Tag) -> list[str]:
-    cells = tr.find_all(["td", "th"], recursive=False)
-    rendered = [[line for line in _tidy(_render(c)) if line] for c in cells]
+def _row_layout(cells: list[Tag], rendered: list[list[str]]) -> list[str]:
+    """One table row's lines from its cells' lines."""
     if len(cells) == 1 or any(c.find("table") for c in cells) \
             or any(sum(map(len, r)) >= LAYOUT_CELL_CHARS for r in rendered):
         return [line for r in rendered for line in r]  # page layout, not data: keep each cell's lines

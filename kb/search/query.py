@@ -167,6 +167,23 @@ def _status_query(index_dir, status: str, today: date) -> Q.Query:
     raise KbError(f"unknown status {status!r}: use in_force, not_yet, expired, repealed or unknown")
 
 
+STATUSES = ("in_force", "not_yet", "expired", "repealed", "unknown")
+
+
+def _check(f: dict, limit) -> None:
+    """Filter values and the limit the search can use; BadValue (exit code 2) names the others."""
+    from kb.errors import BadValue
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        raise BadValue(f"the limit must be a whole number of at least 1, not {limit!r}")
+    if "year" in f:
+        y = str(f["year"]).strip()
+        if not (y.isascii() and y.isdigit() and 1 <= len(y) <= 4 and int(y) > 0):
+            raise BadValue(f"year must be a year such as 2018, not {str(f['year'])!r}")
+        f["year"] = int(y)
+    if "status" in f and f["status"] not in STATUSES:
+        raise BadValue(f"unknown status {f['status']!r}: use {', '.join(STATUSES)}")
+
+
 def search(index_dir, query: str, *, issuer=None, year=None, region=None, category=None, doc_type=None,
            status=None, open_only=False, today: date | None = None, sort: str = "relevance",
            limit: int | None = 10, facets: bool = False, snippets: bool = True) -> dict:
@@ -176,6 +193,7 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
          "status": status, "open_only": open_only}
     f = {k: v for k, v in f.items() if v}
     f.update({k: v for k, v in inline.items() if k not in f})
+    _check(f, limit)
     s = _searcher(index_dir)
     flt = _Filter(index_dir, f, today) if f else None
     result: dict = {"query": query, "filters": f, "mode": "words", "hits": [], "total": 0}
