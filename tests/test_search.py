@@ -454,3 +454,11 @@ def test_phrase_checks_in_c_are_pythons(monkeypatch):
     # gaps it does not take (a repeated position, not ints) are left to Python: None
     monkeypatch.undo()
     assert speedups.C.consecutive([[1, 0], [2]]) is None and speedups.C.consecutive([[1.5], [2]]) is None
+
+
+def test_query_with_nothing_to_search_finds_nothing_quickly(idx):
+    # a bare wildcard or question word is not Whoosh query syntax over every word
+    for q in ("*", "?", "吗"):
+        res = search(idx, q)
+        assert res["hits"] == [] and res["total"] == 0
+    assert search(idx, "2018年")["total"] > 0      # a date alone is still a query

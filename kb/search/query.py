@@ -223,7 +223,7 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
                 result["numbers"] = [{"doc_number": n, "id": i, "title": t} for n, i, t in numbers]
         q = None
         it = intent.parse(text) if text.strip() else None
-        if it is not None and (it.concepts or it.phrases):
+        if it is not None and (it.concepts or it.phrases or it.dates):
             allow = sfacets.filter_docs(s, flt.key, flt.query) if flt is not None else None
             try:
                 scores = rank.scores(s, it, allow, limit)
@@ -233,6 +233,10 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
                 found = _from_scores(s, scores, sort, limit, facets)
                 terms = it.highlight()
                 q = False
+        elif it is not None:
+            # nothing to search for (only punctuation, wildcards, question words): no hit,
+            # rather than Whoosh's query syntax (a bare * would expand to every word)
+            q, terms = Q.NullQuery, []
         if q is None:
             q, terms = _text_query(s.schema, text, OrGroup)
     if q is not False:
