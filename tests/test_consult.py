@@ -179,10 +179,10 @@ def test_repealed_by_another_document(repeal_index_dir):
                            "--today", "2018-05-01").output)["status"]
     assert early["status"] != "repealed"
     hits = json.loads(run("search", "中小企业", "--status", "repealed", "--index", repeal_index_dir,
-                          "--today", "2018-12-01", "--json").output)
+                          "--today", "2018-12-01", "--json").output)["hits"]
     assert [h["doc_number"] for h in hits] == ["晋政发〔2015〕10号"]
     in_force = json.loads(run("search", "中小企业", "--status", "in_force", "--index", repeal_index_dir,
-                              "--today", "2018-12-01", "--json").output)
+                              "--today", "2018-12-01", "--json").output)["hits"]
     assert [h["doc_number"] for h in in_force] == ["晋政发〔2018〕20号"]
 
 

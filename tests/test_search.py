@@ -152,9 +152,27 @@ def test_split_filters():
 
 def test_cli_search_json_and_text(idx):
     r = CliRunner().invoke(main, ["search", "专精特新", "小巨人", "--index", str(idx), "--json"])
-    hits = json.loads(r.output)
+    res = json.loads(r.output)
+    hits = res["hits"]
     assert hits[0]["doc_number"] == "工信厅企业函〔2018〕381号"
-    assert {"id", "title", "doc_number", "score", "snippet", "section"} <= set(hits[0])
+    assert res["mode"] == "words" and res["query"] == "专精特新 小巨人" and res["filters"] == {}
+    assert {"id", "title", "doc_number", "issuers", "date", "published", "category", "score", "snippet", "section",
+            "citing"} == set(hits[0])
+    # one shape whatever the query: words, filters, a number cited but not collected, a partial number, facets
+    shapes = {}
+    for args in (["专精特新", "year:2018"], ["国发〔2016〕74号"], ["国发〔2016〕"], ["发展", "--facets"], ["无此词汇"]):
+        r = CliRunner().invoke(main, ["search", *args, "--index", str(idx), "--json"])
+        res = json.loads(r.output)
+        assert {"query", "filters", "mode", "total", "total_exact", "hits"} <= set(res), args
+        shapes[args[0]] = (r.exit_code, res)
+    assert shapes["专精特新"][1]["filters"] == {"year": "2018"} and shapes["专精特新"][1]["hits"]
+    code, res = shapes["国发〔2016〕74号"]
+    assert code == 1 and res["mode"] == "number" and res["missing"] == "国发〔2016〕74号"
+    assert res["hits"] and all(h["citing"] for h in res["hits"]) and res["cited_by"]
+    code, res = shapes["国发〔2016〕"]
+    assert code == 0 and res["mode"] == "partial_number" and res["cited_numbers"]
+    assert set(shapes["发展"][1]["facets"]) == {"issuer", "year", "category", "region"}
+    assert shapes["无此词汇"][1]["hits"] == [] and shapes["无此词汇"][1]["total"] == 0
     r = CliRunner().invoke(main, ["search", "工信部联节(2018)247号", "--index", str(idx)])
     assert r.exit_code == 0 and "关于推进金融支持县域工业绿色发展工作的通知" in r.output
     r = CliRunner().invoke(main, ["search", "发展", "--facets", "--index", str(idx)])

@@ -177,7 +177,7 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
     f.update({k: v for k, v in inline.items() if k not in f})
     s = _searcher(index_dir)
     flt = _Filter(index_dir, f, today) if f else None
-    result: dict = {"query": query, "filters": f, "mode": "words", "hits": [], "total": 0}
+    result: dict = {"query": query, "filters": f, "mode": "words", "total": 0, "total_exact": True, "hits": []}
 
     number = query_number(text) if text else None
     citers: set = set()
