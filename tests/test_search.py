@@ -449,3 +449,27 @@ def test_phrase_checks_in_c_are_pythons(monkeypatch):
     # gaps it does not take (a repeated position, not ints) are left to Python: None
     monkeypatch.undo()
     assert speedups.C.consecutive([[1, 0], [2]]) is None and speedups.C.consecutive([[1.5], [2]]) is None
+
+
+def test_cold_search_uses_the_word_table_and_finds_the_same(idx):
+    """A search from a fresh process (the shell's `kb search`) cuts the query with the index's
+    word table, without loading jieba's whole dictionary, and finds exactly what this process
+    (whole dictionary loaded by the build) finds."""
+    import subprocess
+    import sys
+    queries = ["专精特新 小巨人", "武汉生二孩买新房能补贴多少钱", "碳排放权交易 NOT 碳达峰", '"绿色制造" 工信部',
+               "国发〔2016〕", "工信部联节(2018)247号", "中小企业 year:2018", "５Ｇ 新能源汽车推广应用"]
+    code = f"""
+import json, sys
+from kb.search import analyzer
+from kb.search.query import search
+out = [search({str(idx)!r}, q, limit=20) for q in {queries!r}]
+assert not analyzer._ready, "the whole dictionary was loaded"
+assert analyzer.SEGMENTER != "jieba_next" or "jieba" not in sys.modules
+print(json.dumps(out, ensure_ascii=False, default=str))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    cold = json.loads(proc.stdout)
+    here = json.loads(json.dumps([search(idx, q, limit=20) for q in queries], ensure_ascii=False, default=str))
+    assert cold == here and sum(bool(r["hits"]) for r in here) >= 6

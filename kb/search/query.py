@@ -24,6 +24,7 @@ from kb import aliases, regions, store
 from kb import rules
 from kb.extract.numbers import find_numbers, normalize, partial_key
 from kb.search import engine, facets as sfacets, index as sindex, intent, rank
+from kb.search import analyzer
 from kb.search.analyzer import ChineseAnalyzer
 from kb.search.phrase import FastPhrase, fast_phrases
 from kb.structure import section_at
@@ -59,6 +60,7 @@ def _searcher(index_dir):
         held[1].close()
     from whoosh import index as windex
     searcher = windex.open_dir(gen).searcher()
+    analyzer.use_word_table()               # cut queries without loading the whole dictionary
     cache[key] = (gen, searcher)
     return searcher
 
