@@ -84,6 +84,22 @@ def test_same_knowledge_base_gives_a_byte_identical_site(built, sample_site, tmp
     assert [k for k in a if a[k] != b[k]] == []
 
 
+def test_site_from_light_records_equals_the_site_from_whole_records(built, sample_site):
+    """kb site models the site from light records (no text, sections, targets …) and reads each
+    whole record from the store when its page is rendered: the same files as from whole records."""
+    light, whole = store.light_records(built[0]), store.load_records(built[0])
+    assert [r.id for r in light] == sorted(r.id for r in whole)
+    for lr, wr in zip(light, sorted(whole, key=lambda r: r.id)):
+        assert lr.text == "" and lr.sections == lr.targets == lr.responsible_units == []
+        kept = {k: v for k, v in wr.to_dict().items() if k not in ("text", *store.PAGE_ONLY)}
+        assert {k: v for k, v in lr.to_dict().items() if k in kept} == kept
+    assert any(r.sections for r in whole) and any(r.targets for r in whole)
+    m = site.model(whole, TODAY)
+    files = {path: data for path, data in site.render(m)}
+    files.update(site_index.build(m.records, m.urls, m.statuses, index_dir=built[0]))
+    assert files == {k: v for k, v in _tree(sample_site[0]).items() if k != site.MARKER}
+
+
 def test_search_index_from_whoosh_equals_reanalysis(built, records):
     recs = sorted(records, key=lambda r: r.id)
     urls = [f"doc/{i}.html" for i in range(len(recs))]

@@ -509,6 +509,89 @@ def use_word_table(folder: str | os.PathLike | None = None) -> bool:
         return True
 
 
+def dictionary_total() -> int:
+    """The whole dictionary's frequency total (from the word table when one is in use)."""
+    if not _ready and "db" in _table:
+        return _table["total"]
+    return segmenter().total
+
+
+def frequencies(words) -> dict[str, int]:
+    """The dictionary's entry of each of ``words`` that has one (from the word table when one is
+    in use: one pass over it, without holding the whole dictionary)."""
+    if not _ready and "db" in _table:
+        words = words if isinstance(words, (set, frozenset)) else set(words)
+        with _lock:
+            return {w: f for w, f in _table["db"].execute("SELECT w, f FROM freq") if w in words}
+    freq = segmenter().FREQ
+    return {w: freq[w] for w in words if w in freq}
+
+
+def _reset_small() -> None:
+    global _small
+    old = _table.pop("db", None)
+    if old is not None:
+        old.close()
+    _table.clear()
+    _small = None
+    _looked.clear()
+
+
+def segmenter_for(text: str):
+    """A tokenizer that cuts ``text`` as segmenter() does: the small one when a word table
+    is in use and the whole dictionary is not loaded, else segmenter()."""
+    if _ready or "db" not in _table or len(text) > COVER_MAX:
+        return segmenter()
+    return prepare([text])
+
+
+def prepare(texts):
+    """Add the entries of the substrings of ``texts`` to the small tokenizer at once (one rebuild
+    of jieba-next's trie for many texts, e.g. every alias form) and return it; segmenter() when
+    no word table is in use."""
+    global _small
+    if _ready or "db" not in _table:
+        return segmenter()
+    with _lock:
+        if _small is None:
+            _small = _impl.Tokenizer()
+            _small.FREQ, _small.total, _small.initialized = {}, _table["total"], True
+        maxlen = _table["maxlen"]
+        pieces = {t[i:j] for t in texts for i in range(len(t)) for j in range(i + 1, min(len(t), i + maxlen) + 1)}
+        pieces -= _looked
+        if pieces:
+            _looked.update(pieces)
+            pieces = list(pieces)
+            db, got = _table["db"], []
+            for k in range(0, len(pieces), 900):
+                part = pieces[k:k + 900]
+                got += db.execute(f"SELECT w, f FROM freq WHERE w IN ({','.join('?' * len(part))})", part)
+            if got:
+                _small.FREQ.update(got)
+                if hasattr(_small, "_ensure_rust_prefix"):    # jieba-next's trie, rebuilt now
+                    _small._rust_prefix = None
+                    _small._ensure_rust_prefix()
+        return _small
+
+
+def dictionary_total() -> int:
+    """The whole dictionary's frequency total (from the word table when one is in use)."""
+    if not _ready and "db" in _table:
+        return _table["total"]
+    return segmenter().total
+
+
+def frequencies(words) -> dict[str, int]:
+    """The dictionary's entry of each of ``words`` that has one (from the word table when one is
+    in use: one pass over it, without holding the whole dictionary)."""
+    if not _ready and "db" in _table:
+        words = words if isinstance(words, (set, frozenset)) else set(words)
+        with _lock:
+            return {w: f for w, f in _table["db"].execute("SELECT w, f FROM freq") if w in words}
+    freq = segmenter().FREQ
+    return {w: freq[w] for w in words if w in freq}
+
+
 def _reset_small() -> None:
     global _small
     old = _table.pop("db", None)
