@@ -92,6 +92,13 @@ def _validity(rec: Record, today: date, repeals: dict) -> tuple[date, date | Non
     return first, min(ends) if ends else None
 
 
+def recurring_until(rec: Record, repeals: dict) -> str | None:
+    """The last day (ISO) a recurring deadline of ``rec`` can fall on, whatever the day (None:
+    no end known; a repeal in force from no stated day ends it at once: 0001-01-01)."""
+    _, last = _validity(rec, date.min + timedelta(days=1), repeals)
+    return last.isoformat() if last else None
+
+
 def _occurrences(d, first: date, last: date | None, n: int) -> list[date]:
     """Next dates of a recurring deadline on or after ``first``: n monthly or quarterly ones, the
     next yearly one; none after ``last``."""

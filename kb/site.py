@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from kb import aliases, site_index, store
+from kb import aliases, consult, site_index, store
 from kb.search import analyzer
 from kb.errors import KbError
 from kb.extract.numbers import find_numbers
@@ -122,7 +122,7 @@ def model(records: list[Record], today: date) -> Model:
     for r, u in zip(records, urls):
         st = status(r, today, repeals)
         citers = [c for c in cited_by.get(r.doc_number, []) if c["url"] != u] if r.doc_number else []
-        docs.append(_doc(r, u, st, by_number, citers, today))
+        docs.append(_doc(r, u, st, by_number, citers, today, repeals))
     # open ones soonest first, then past ones latest first
     deadlines = sorted((d for doc in docs for d in doc["deadline_rows"]),
                        key=lambda d: (d["past"], _neg(d["due"]) if d["past"] else d["due"], d["doc"]["url"]))
@@ -175,7 +175,8 @@ def _repealed_from(rec: Record, repeals: dict) -> int | None:
     return -1 if any(not s for s in starts) else min(site_index.day(s) for s in starts)
 
 
-def _doc(r: Record, url: str, st: dict, by_number: dict, cited_by: list, today: date) -> dict:
+def _doc(r: Record, url: str, st: dict, by_number: dict, cited_by: list, today: date,
+         repeals: dict | None = None) -> dict:
     region = r.region or {}
     when = r.date or r.published
     cites = []
@@ -194,7 +195,7 @@ def _doc(r: Record, url: str, st: dict, by_number: dict, cited_by: list, today: 
         "effective_from": r.effective_from, "effective_until": r.effective_until,
         "links": [{"url": u, "safe": u.strip().lower().startswith(("http://", "https://"))} for u in r.links],
         "recipients": r.recipients, "registration_number": r.registration_number, "source": r.source,
-        "deadline_rows": [_deadline(x, r, url, today) for x in r.deadlines],
+        "deadline_rows": [_deadline(x, r, url, today, repeals or {}) for x in r.deadlines],
         "targets": r.targets, "toc": r.sections, "cites": cites, "cited_by": cited_by,
         "cite_links": links,
     }
@@ -211,13 +212,18 @@ def _reason(r: Record, st: dict) -> str:
     return "正文未载明有效期"
 
 
-def _deadline(x, r: Record, url: str, today: date) -> dict:
+def _deadline(x, r: Record, url: str, today: date, repeals: dict) -> dict:
+    # a recurring deadline falls no later than its document's validity, repeal or plan period
+    # (kb.consult, as `kb deadlines` says); site.js checks data-until too
+    until = consult.recurring_until(r, repeals) if x.recurring else None
     due = x.date or _next(x, today)
+    if until and due and due > until:
+        due = None
     doc = {"url": url, "title": r.title or r.id, "doc_number": r.doc_number}
     left = (date.fromisoformat(due) - today).days if due else None
     return {"due": due or "", "time": x.time, "opens": x.opens, "recurring": _recurrence(x), "text": x.text,
             "recur_key": "|".join(str(v) for v in (x.recurring, x.month or 0, x.day or 0)) if x.recurring else "",
-            "days_left": left, "past": left is None or left < 0, "doc": doc}
+            "days_left": left, "past": left is None or left < 0, "doc": doc, "until": until or ""}
 
 
 def _recurrence(x) -> str | None:

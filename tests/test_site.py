@@ -309,3 +309,16 @@ def test_serve_previews_the_site_on_localhost(sample_site):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_recurring_deadlines_of_an_ended_plan_are_past_on_the_site(records):
+    """The 长治 2024年行动计划's 每月25日前 row: open in 2024, past (no next date) once the plan's
+    period is over, with the day it ends for site.js (data-until)."""
+    def rows(today):
+        m = site.model(records, today)
+        return [d for d in m.deadlines if d["recurring"] == "每月25日"]
+    assert [(d["due"], d["past"], d["until"]) for d in rows(date(2024, 6, 26))] == [("2024-07-25", False, "2024-12-31")]
+    assert [(d["due"], d["past"]) for d in rows(date(2026, 12, 7))] == [("", True)]
+    page = dict(site.render(site.model(records, date(2026, 12, 7))))["deadlines.html"].decode()
+    assert 'data-until="2024-12-31"' in page
+    assert [d for d in site.model(records, date(2026, 12, 7)).home["open"] if d["recurring"]] == []
