@@ -473,3 +473,23 @@ print(json.dumps(out, ensure_ascii=False, default=str))
     cold = json.loads(proc.stdout)
     here = json.loads(json.dumps([search(idx, q, limit=20) for q in queries], ensure_ascii=False, default=str))
     assert cold == here and sum(bool(r["hits"]) for r in here) >= 6
+
+
+def test_length_bytes_and_number_prefixes_read_at_once_equal_whoosh(idx):
+    """The cold-search short cuts: every document's length byte read from the lengths column at
+    once gives the norms doc_field_length gives document by document; a number prefix without
+    Latin letters is found by one seek, as by the sorted lexicon."""
+    from kb.search.query import _may_be_number, _searcher
+    s = _searcher(idx)
+    for i, (sub, _) in enumerate(s.leaf_searchers()):
+        for field in ("title", "body"):
+            raw = engine._length_bytes(sub, field)
+            assert raw is not None and len(raw) == sub.doc_count_all()
+            slow = [sub.doc_field_length(d, field, 1) for d in range(sub.doc_count_all())]
+            assert any(slow)
+            fast = engine._norms(sub, i, field, 1.2, 0.75, 50.0, {})
+            assert fast == [None if fl is None else 1.2 * (0.25 + 0.75 * fl / 50.0) for fl in slow]
+    numbers = sorted(t.decode() for t in s.lexicon("doc_number"))
+    for prefix in ("工信", "国发〔2016〕", "发改", "专精", "晋政发〔2017〕44号", "鲁政"):
+        assert _may_be_number(s, prefix) == any(n.startswith(prefix) for n in numbers), prefix
+    assert _may_be_number(s, "工信") and not _may_be_number(s, "专精")

@@ -68,6 +68,8 @@ def _searcher(index_dir):
 def _may_be_number(s, prefix: str) -> bool:
     """Whether a document number in the index starts with ``prefix`` (ASCII case aside, as
     SQLite's LIKE): most words are not the start of any, and asking SQLite costs ~3 ms."""
+    if not re.search("[A-Za-z]", prefix):    # no case to fold: one seek in the terms index
+        return next(iter(s.reader().expand_prefix("doc_number", prefix)), None) is not None
     kept = engine.cache(s)
     numbers = kept.get("numbers")
     if numbers is None:
