@@ -229,7 +229,12 @@ def _format_record(result: dict) -> str:
     lines = [f"{k}：{v}" for k, v in rows if v]
     if r["deadlines"]:
         lines.append("截止时间：")
+        windows = {(x["opens"] or "")[:10] for x in r["deadlines"]}
         for d in r["deadlines"]:
+            if d.get("kind") == "opens":    # shown on its window's line, or on its own when alone
+                if d["date"] not in windows:
+                    lines.append(f"  {d['date']} {d['time'] or ''} 开始 — {d['text']}")
+                continue
             when = d["date"] or f"{d['recurring']} {d['month'] or ''}{'月' if d['month'] else ''}{d['day']}日"
             lines.append(f"  {when} {d['time'] or ''} {('开始 ' + d['opens']) if d['opens'] else ''}— {d['text']}")
     if r["targets"]:
@@ -322,7 +327,9 @@ def _format_search(res: dict) -> str:
     for i, h in enumerate(res["hits"], 1):
         head = " · ".join(x for x in (h["doc_number"], "、".join(h["issuers"]), h["date"]) if x)
         out.append(f"{i}. {h['title'] or h['id']}" + (f"  [{head}]" if head else "")
-                   + ("  (cites it)" if h.get("citing") else ""))
+                   + ("  (cites it)" if h.get("citing") else "")
+                   + ("  (the document its citers name; the number is not printed in it)" if h.get("via") == "named" else "")
+                   + ("  (another copy, without the number)" if h.get("via") == "copy" else ""))
         if h["section"]:
             out.append("   § " + " › ".join(h["section"]))
         if h["snippet"]:

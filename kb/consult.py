@@ -60,7 +60,7 @@ def deadline_items(records: list[Record], today: date, start: date | None = None
                 first, last = _validity(rec, today, repeals)
                 for when in _occurrences(d, first, last, occurrences):
                     out.append(_item(rec, d.recurring, when, None, None, d.text, today, _rule(d)))
-            elif d.date:
+            elif d.date and d.kind != "opens":     # an opening day is the window's ``opens``
                 kind = "window" if d.opens else "deadline"
                 out.append(_item(rec, kind, date.fromisoformat(d.date), d.time, d.opens, d.text, today, None))
     out = [x for x in out if (not start or x["date"] >= start.isoformat()) and (not end or x["date"] <= end.isoformat())

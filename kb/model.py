@@ -44,6 +44,8 @@ class Deadline:
     month: int | None = None       # for yearly deadlines
     day: int | None = None         # for monthly/yearly deadlines (days after quarter end for quarterly)
     text: str = ""                 # the sentence it was read from
+    kind: str = "due"              # "due" (a closing date) or "opens" (the day a window opens:
+                                   # a window's entry holds it as ``opens`` too)
 
 
 @dataclass

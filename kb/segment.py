@@ -59,11 +59,21 @@ def split_cells(lines: list[str]) -> list[str]:
 
 
 def is_flat(lines: list[str]) -> bool:
-    """One line holds most of the text and many sentences: the breaks were removed."""
+    """One line holds most of the text and many sentences, or a sentence and then a 公文 closing
+    landmark (附件：, 抄送：, a 落款 date): the breaks were removed."""
     total = sum(len(l) for l in lines) or 1
     longest = max(lines, key=len, default="")
-    return len(longest) >= rules.get("flat", "min_chars") and len(longest) * 10 >= total * 6 \
-        and longest.count("。") >= rules.get("flat", "min_sentences")
+    if len(longest) < rules.get("flat", "min_chars") or len(longest) * 10 < total * 6:
+        return False
+    if longest.count("。") >= rules.get("flat", "min_sentences"):
+        return True
+    end = longest.find("。")
+    return end >= 0 and bool(_closing_landmark().search(longest, end))
+
+
+@lru_cache(maxsize=None)
+def _closing_landmark() -> re.Pattern:
+    return re.compile(rules.get("flat", "closing_landmark"))
 
 
 def unflatten(lines: list[str]) -> list[str]:
@@ -81,7 +91,8 @@ def unflatten(lines: list[str]) -> list[str]:
                 for p in pieces:
                     out.extend(split_signature(p, strict=not flat))
                 continue
-        if not flat or len(line) < rules.get("flat", "min_chars"):
+        # (an attachment list that runs on is a closing block run together, in any text)
+        if len(line) < rules.get("flat", "min_chars") or not (flat or line.lstrip().startswith("附件")):
             out.extend(split_signature(line, strict=True))
             continue
         for p in _cut(line):
@@ -142,8 +153,8 @@ def head(first: str) -> list[str]:
         out.append(s[:end])
         s = s[end:].strip()
         s = _number_off(s, out, find_numbers)
-    elif not out:
-        return [first]
+    elif not out and not (prefix and len(prefix) <= rules.get("header", "addressee_max_chars") and _addressee(prefix)):
+        return [first]          # (a text may open with its addressee: 某某代表：您提出的…)
     colon = min((i for i in (s.find("："), s.find(":")) if i >= 0), default=-1)
     if 0 < colon <= 300 and _addressee(s[:colon]):
         out.append(s[:colon + 1])
@@ -166,7 +177,10 @@ def title_end(s: str, prefix: str | None = None) -> int | None:
     given), or by the start of a sentence; ``len(s)`` when ``s`` is a title."""
     depth = _depth_map(s)
     found = []
-    for m in _type_rx().finditer(s[:200]):
+    # a title holds no comma or full stop of its own (GB/T 9704 titles use 、): a type word
+    # after one is inside the first sentence (…计划单列市…, 现将有关事项公告如下)
+    stop = next((i for i, ch in enumerate(s[:200]) if ch in "，,。；;" and not depth[i]), 200)
+    for m in _type_rx().finditer(s[:stop]):
         if depth[m.start()] or m.end() < 6:
             continue
         found.append(m.end())
@@ -179,7 +193,7 @@ def title_end(s: str, prefix: str | None = None) -> int | None:
                 if not after or _addressee(after):
                     return end
     # a sentence's opening word is a surer end than an opening 《 (…标准《导则》的公告为贯彻…)
-    for opens in (_SENTENCE_START, tuple(_OPEN_Q)):
+    for opens in (tuple(w for w in _SENTENCE_START if w not in _OPEN_Q), tuple(_OPEN_Q)):
         for end in found:
             if "。" in s[:end]:
                 break

@@ -195,7 +195,7 @@ def _doc(r: Record, url: str, st: dict, by_number: dict, cited_by: list, today: 
         "effective_from": r.effective_from, "effective_until": r.effective_until,
         "links": [{"url": u, "safe": u.strip().lower().startswith(("http://", "https://"))} for u in r.links],
         "recipients": r.recipients, "registration_number": r.registration_number, "source": r.source,
-        "deadline_rows": [_deadline(x, r, url, today, repeals or {}) for x in r.deadlines],
+        "deadline_rows": [_deadline(x, r, url, today, repeals or {}) for x in r.deadlines if x.kind != "opens"],
         "targets": r.targets, "toc": r.sections, "cites": cites, "cited_by": cited_by,
         "cite_links": links,
     }

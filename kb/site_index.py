@@ -30,11 +30,12 @@ from whoosh.query import Phrase
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from kb import aliases, rules
+from kb import aliases, rules, store
 from kb.model import Record
 from kb.search import analyzer, index as sindex, intent
 from kb.search.analyzer import ENV_USERDICT, ChineseAnalyzer, segmenter
-from kb.search.query import FILTER_KEYS
+from kb.extract import titles
+from kb.search.query import FILTER_KEYS, cited_titles
 
 FIELDS = ("title", "body")
 EPOCH = date(1970, 1, 1)
@@ -227,6 +228,7 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
     ``whole``: a function giving the whole records (text, sections) in site order, one at a
     time, when ``records`` are light ones (kb.store.light_records); else ``records`` are whole.
     """
+    light = whole is not None and index_dir is not None     # records without their texts
     whole = whole or (lambda: iter(records))
     phrases = _phrases()
     found = (_from_whoosh(index_dir, records, phrases)
@@ -245,7 +247,7 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
     yield from _shards("p", n_post, ((t, a.tolist()) for t, a in postings.items()), lambda t: fnv(t[0]))
     yield from _shards("v", n_vocab, vocabulary, lambda t: fnv(t[0][0]))
     del postings
-    numbers = _numbers(records, urls)
+    numbers = _numbers(records, urls, (lambda recs: store.texts(index_dir, [r.id for r in recs])) if light else None)
     n_num = _pow2(len(numbers) / 200, 4)
     yield from _shards("n", n_num, numbers.items(), lambda t: fnv(t[0][0]))
     cols = _columns(records, statuses, lengths)
@@ -264,9 +266,11 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
         "jieba_total": analyzer.dictionary_total(),
         "filter_keys": FILTER_KEYS,
         "aliases": _alias_table(),
-        # kb.search.intent: question words dropped, province abbreviations standing alone
+        # kb.search.intent: question words dropped, province abbreviations standing alone,
+        # everyday words and their 公文 forms
         "query_drop": sorted(intent.words()["drop_set"]),
         "abbreviations": dict(sorted(intent._abbreviations().items())),
+        "everyday": dict(sorted(intent.words()["everyday"].items())),
         "phrases": sorted(phrases),
         "number_heads": sorted({r.doc_number[:2] for r in records if r.doc_number}),
         "bodies": dict(sorted(aliases._data()["body_index"].items())),
@@ -286,7 +290,8 @@ def _phrases() -> dict[str, list[str]]:
     ana = ChineseAnalyzer(mode="query")
     table = _alias_table()
     out = {}
-    forms = sorted(set(table) | {f for v in table.values() for f in v})
+    everyday = intent.words()["everyday"]
+    forms = sorted(set(table) | {f for v in table.values() for f in v} | set(everyday) | {f for v in everyday.values() for f in v})
     analyzer.prepare([f.translate(analyzer._FOLD) for f in forms])   # their words at once
     for form in forms:
         words = [t.text for t in ana(form)]
@@ -327,19 +332,43 @@ def _user_words() -> set[str]:
     return words
 
 
-def _numbers(records: list[Record], urls: list[str]) -> dict[str, list]:
-    """number -> [[url, title], ...] of documents with it, or {"cited": [[url, title]...], "count": n}."""
+def _numbers(records: list[Record], urls: list[str], texts=None) -> dict[str, list]:
+    """number -> [[url, title], ...] of documents with it, then [url, title, "copy"] of other
+    copies (same 事由, no number); or {"cited": [[url, title]...], "count": n, "named": [[url,
+    title]]} for a number no document has, ``named`` being the unnumbered documents whose 事由 is
+    the one the citers print before it (kb.search.query's tiers; titles only, not the text).
+    ``texts``: a function giving the texts of a list of records, in order (for light records,
+    which have none); by default their own."""
     out: dict[str, list | dict] = {}
+    unnumbered: dict[str, list] = {}
     for rec, url in zip(records, urls):
         if rec.doc_number:
             out.setdefault(rec.doc_number, []).append([url, rec.title or rec.doc_number])
+        elif rec.title and len(titles.subject(rec.title)) >= 6:
+            unnumbered.setdefault(titles.subject(rec.title), []).append([url, rec.title])
+    for rec in records:
+        if rec.doc_number and rec.title and titles.subject(rec.title) in unnumbered:
+            have = out[rec.doc_number]
+            have += [[u, t, "copy"] for u, t in unnumbered[titles.subject(rec.title)] if [u, t] not in have]
     cited: dict[str, list] = {}
+    named: dict[str, list] = {}
+    need = []            # (record, url, numbers it cites that no document has): their texts are read
     for rec, url in zip(records, urls):
-        for num in dict.fromkeys(rec.cites + rec.repeals):
-            if num not in out:
-                cited.setdefault(num, []).append([url, rec.title or rec.id])
+        missing = [num for num in dict.fromkeys(rec.cites + rec.repeals) if num not in out]
+        for num in missing:
+            cited.setdefault(num, []).append([url, rec.title or rec.id])
+        if missing and unnumbered:
+            need.append((rec, url, missing))
+    texts = texts or (lambda recs: (r.text for r in recs))
+    for (rec, url, missing), text in zip(need, texts([r for r, _, _ in need])):
+        subjects = cited_titles(text)
+        for num in missing:
+            for subj in subjects.get(num, ()):
+                named.setdefault(num, []).extend(x for x in unnumbered.get(subj, []) if x[0] != url)
     for num, by in cited.items():
         out[num] = {"cited": by[:CITED_BY_MAX], "count": len(by)}
+        if named.get(num):
+            out[num]["named"] = [list(x) for x in dict.fromkeys(map(tuple, named[num]))]
     return dict(sorted(out.items()))
 
 
@@ -354,7 +383,7 @@ def _columns(records: list[Record], statuses: list[dict], lengths: dict) -> dict
     for rec, st, tl, bl in zip(records, statuses, lengths["title"], lengths["body"]):
         when = rec.date or rec.published
         region = rec.region or {}
-        dates = [d.date for d in rec.deadlines if d.date]
+        dates = [d.date for d in rec.deadlines if d.date and d.kind != "opens"]
         row = {"tl": tl, "bl": bl, "y": int(when[:4]) if when else 0, "dt": day(rec.date),
                "c": idx("categories", rec.category), "t": idx("types", rec.doc_type),
                "r": [idx("regions", region.get(k)) for k in ("province", "city", "county") if region.get(k)],

@@ -18,7 +18,7 @@ from kb.errors import NoIndex
 from kb.model import Record
 
 DB_NAME = "kb.sqlite"
-SCHEMA_VERSION = 3   # also the search schema's: a change forces a full rebuild
+SCHEMA_VERSION = 4   # also the search schema's: a change forces a full rebuild
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -34,7 +34,7 @@ CREATE INDEX documents_number ON documents(doc_number);
 CREATE INDEX documents_source ON documents(source);
 CREATE TABLE issuers (doc_id TEXT, position INTEGER, name TEXT);
 CREATE TABLE deadlines (doc_id TEXT, position INTEGER, date TEXT, time TEXT, opens TEXT,
-  recurring TEXT, month INTEGER, day INTEGER, text TEXT);
+  recurring TEXT, month INTEGER, day INTEGER, text TEXT, kind TEXT);
 CREATE TABLE targets (doc_id TEXT, position INTEGER, year INTEGER, indicator TEXT, direction TEXT,
   value REAL, unit TEXT, baseline_year INTEGER, text TEXT);
 CREATE TABLE citations (doc_id TEXT, number TEXT, kind TEXT);
@@ -187,8 +187,8 @@ def _rows(emit, r: Record) -> None:
     if r.issuers:
         emit(("INSERT INTO issuers VALUES (?,?,?)", [(rid, i, n) for i, n in enumerate(r.issuers)]))
     if r.deadlines:
-        emit(("INSERT INTO deadlines VALUES (?,?,?,?,?,?,?,?,?)",
-              [(rid, i, x.date, x.time, x.opens, x.recurring, x.month, x.day, x.text)
+        emit(("INSERT INTO deadlines VALUES (?,?,?,?,?,?,?,?,?,?)",
+              [(rid, i, x.date, x.time, x.opens, x.recurring, x.month, x.day, x.text, x.kind)
                for i, x in enumerate(r.deadlines)]))
     if r.targets:
         emit(("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)",
@@ -293,6 +293,15 @@ def light_records(index_dir: str | os.PathLike) -> list[Record]:
     with closing(connect(index_dir)) as db:
         return [Record.from_dict(json.loads(row[0]))
                 for row in db.execute(f"SELECT json_remove(record, {drop}) FROM documents ORDER BY id")]
+
+
+def texts(index_dir: str | os.PathLike, ids: list[str], chunk: int = 500):
+    """The text of each record of ``ids``, in that order, a chunk at a time (not all in memory)."""
+    with closing(connect(index_dir)) as db:
+        for k in range(0, len(ids), chunk):
+            part = ids[k:k + chunk]
+            rows = dict(db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(part))})", part))
+            yield from (rows.get(i) or "" for i in part)
 
 
 def get(index_dir: str | os.PathLike, record_id: str) -> Record | None:
@@ -427,7 +436,7 @@ def deadline_records(index_dir: str | os.PathLike) -> list[Record]:
     with closing(connect(index_dir)) as db:
         rows = db.execute(
             "SELECT d.id, d.source, d.doc_number, d.title, d.date, d.effective_from, d.effective_until, "
-            "x.date AS dl_date, x.time, x.opens, x.recurring, x.month, x.day, x.text "
+            "x.date AS dl_date, x.time, x.opens, x.recurring, x.month, x.day, x.text, x.kind "
             "FROM deadlines x JOIN documents d ON d.id = x.doc_id ORDER BY d.id, x.position")
         for r in rows:
             rec = out.get(r["id"])
@@ -436,7 +445,7 @@ def deadline_records(index_dir: str | os.PathLike) -> list[Record]:
                                             title=r["title"], date=r["date"], effective_from=r["effective_from"],
                                             effective_until=r["effective_until"])
             rec.deadlines.append(Deadline(date=r["dl_date"], time=r["time"], opens=r["opens"], recurring=r["recurring"],
-                                          month=r["month"], day=r["day"], text=r["text"]))
+                                          month=r["month"], day=r["day"], text=r["text"], kind=r["kind"] or "due"))
     return list(out.values())
 
 

@@ -78,8 +78,11 @@ def test_deadlines_shapes():
             "项目牵头申报单位应为企业，注册时间为2017年9月30日前，有较强的科技研发能力。"
             "各单位每月25日前报送重点项目表。每年3月15日前将上一年度情况形成报告报省工信厅。"
             "按季度整理汇总，自季度终了十五日内上报省工信厅。")
-    got = [(d.date, d.time, d.opens, d.recurring, d.month, d.day) for d in deadlines(text)]
+    found = deadlines(text)
+    got = [(d.date, d.time, d.opens, d.recurring, d.month, d.day) for d in found if d.kind == "due"]
     assert ("2019-01-14", "16:00", "2018-12-05T08:00", None, None, None) in got
+    # the window's opening day is an entry of its own
+    assert [(d.date, d.time, d.text) for d in found if d.kind == "opens"] == [("2018-12-05", "08:00", found[0].text)]
     assert ("2019-01-16", None, None, None, None, None) in got
     assert (None, None, None, "monthly", None, 25) in got
     assert (None, None, None, "yearly", 3, 15) in got

@@ -81,6 +81,29 @@ def test_cited_missing_number_names_its_citers(idx):
     assert all("«" in h["snippet"] and "61" in h["snippet"] for h in res["hits"])
 
 
+def test_number_tiers_copies_and_the_document_its_citers_name(tmp_path):
+    corpus, index = tmp_path / "c", tmp_path / "i"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("某部关于调整某某住房信贷政策有关问题的通知\n某发〔2022〕15号\n各分行：\n"
+                                  "现就调整某某住房信贷政策有关问题通知如下。\n某部\n2022年5月15日\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("关于调整某某住房信贷政策有关问题的通知\n各分行：\n现就调整某某住房信贷政策有关问题"
+                                  "通知如下。\n", encoding="utf-8")     # the same document, no number printed
+    # the bearer prints neither title nor number; two documents cite it by title and number
+    (corpus / "c.txt").write_text("各省住房城乡建设厅：\n为优化住房套数认定标准，现就有关事项通知如下：\n"
+                                  "一、居民家庭申请贷款购买商品住房。\n某部\n2023年8月18日\n", encoding="utf-8")
+    for n in ("d", "e"):
+        (corpus / f"{n}.txt").write_text(f"关于落实住房政策的通知{n}\n各区：\n按照《关于优化住房套数认定标准的通知》"
+                                         "（某房〔2023〕52号）要求，现通知如下。\n", encoding="utf-8")
+    pipeline.build(corpus, index)
+    res = search(index, "某发(2022)15号")
+    assert [(h["id"], h["via"]) for h in res["hits"]] == [("a", "own"), ("b", "copy")]
+    res = search(index, "某房〔2023〕52号")
+    assert [h["via"] for h in res["hits"]] == ["named", "cites", "cites"] and res["hits"][0]["id"] == "c"
+    assert not res.get("missing")
+    r = CliRunner().invoke(main, ["search", "某房〔2023〕52号", "--index", str(index)])
+    assert r.exit_code == 0 and "the document its citers name" in r.output.splitlines()[1]
+
+
 def test_partial_numbers(idx):
     res = search(idx, "国发〔2016〕")
     assert res["mode"] == "partial_number"
@@ -157,7 +180,7 @@ def test_cli_search_json_and_text(idx):
     assert hits[0]["doc_number"] == "工信厅企业函〔2018〕381号"
     assert res["mode"] == "words" and res["query"] == "专精特新 小巨人" and res["filters"] == {}
     assert {"id", "title", "doc_number", "issuers", "date", "published", "category", "score", "snippet", "section",
-            "citing"} == set(hits[0])
+            "citing", "via"} == set(hits[0])
     # one shape whatever the query: words, filters, a number cited but not collected, a partial number, facets
     shapes = {}
     for args in (["专精特新", "year:2018"], ["国发〔2016〕74号"], ["国发〔2016〕"], ["发展", "--facets"], ["无此词汇"]):

@@ -61,6 +61,8 @@ BROWSER_FIRST = [
     ("日喀则第二批购房补贴什么时候受理，在哪里办", {"d035.txt"}),
     ("粤 促进经济持续向好 国内大循环 工作方案", {"d010.txt"}),
     ("琼 住房公积金 贷款额度 提高", {"d009.txt"}),
+    ("首套房公积金贷款首付比例是多少", {"d040.txt"}),     # everyday words (首套房, 公积金)
+    ("旧房翻新 补贴", {"d039.txt"}),
     ("专精特新 小巨人 不存在的词", None),      # nothing required: still answers
 ]
 
@@ -84,3 +86,12 @@ def test_site_number_as_typed(devsite, typed, number, file):
         assert got["number"] == number and len(got["hits"]) == 1
     else:
         assert got["number"] is None and ranked[0] == file
+
+
+def test_site_number_copies_follow_the_own_document(devsite):
+    # d003 is d002 from another source, printed without the number: it follows, marked a copy
+    page, _ = devsite
+    got = page.evaluate("async q => (await kbSearch(q, {}, 'relevance', 10)).hits.map(h => [h.title, h.via])",
+                        "银发(2022)115号")
+    assert [v for _, v in got] == ["own", "copy"]
+    assert got[1][0] == "关于调整差别化住房信贷政策有关问题的通知"

@@ -322,3 +322,36 @@ def test_recurring_deadlines_of_an_ended_plan_are_past_on_the_site(records):
     page = dict(site.render(site.model(records, date(2026, 12, 7))))["deadlines.html"].decode()
     assert 'data-until="2024-12-31"' in page
     assert [d for d in site.model(records, date(2026, 12, 7)).home["open"] if d["recurring"]] == []
+
+
+def test_number_table_copies_and_named_documents():
+    from kb.model import Record
+    from kb.site_index import _numbers
+    recs = [Record(id="a", source="a", title="某部关于调整某某信贷政策有关问题的通知", doc_number="某发〔2022〕15号"),
+            Record(id="b", source="b", title="关于调整某某信贷政策有关问题的通知"),
+            Record(id="c", source="c", title="某部关于优化住房套数认定标准的通知"),
+            Record(id="d", source="d", title="落实通知", cites=["某房〔2023〕52号"],
+                   text="按照《关于优化住房套数认定标准的通知》（某房〔2023〕52号）要求，现通知如下。")]
+    got = _numbers(recs, ["a.html", "b.html", "c.html", "d.html"])
+    assert got["某发〔2022〕15号"] == [["a.html", recs[0].title], ["b.html", recs[1].title, "copy"]]
+    assert got["某房〔2023〕52号"] == {"cited": [["d.html", "落实通知"]], "count": 1, "named": [["c.html", recs[2].title]]}
+
+
+def test_number_table_from_light_records_reads_the_citers_texts():
+    """Light records have no text: the named documents come from the texts the function given
+    reads (the store's, in kb site), only for the records citing numbers no document has."""
+    from dataclasses import replace
+    from kb.site_index import _numbers
+    recs = [Record(id="c", source="c", title="某部关于优化住房套数认定标准的通知"),
+            Record(id="d", source="d", title="落实通知", cites=["某房〔2023〕52号"],
+                   text="按照《关于优化住房套数认定标准的通知》（某房〔2023〕52号）要求，现通知如下。"),
+            Record(id="e", source="e", title="另一通知", doc_number="某发〔2022〕1号", text="无引用。")]
+    urls = ["c.html", "d.html", "e.html"]
+    asked = []
+
+    def texts(some):
+        asked.extend(r.id for r in some)
+        return (next(x.text for x in recs if x.id == r.id) for r in some)
+    light = [replace(r, text="") for r in recs]
+    assert _numbers(light, urls, texts) == _numbers(recs, urls)
+    assert _numbers(recs, urls)["某房〔2023〕52号"]["named"] == [["c.html", recs[0].title]] and asked == ["d"]

@@ -3,7 +3,8 @@
 A date is a deadline only when a verb of submitting or applying follows it in the same
 sentence (于2018年12月20日前将推荐表报送…); the date of signing, eligibility cut-offs (注册时间
 为…前) and target years are not.  Windows (受理时间为…至…) and recurring deadlines (每月25日前,
-每年3月15日前, 自季度终了十五日内) are read too.
+每年3月15日前, 自季度终了十五日内) are read too.  A window's opening day, and a channel opening
+on a date (拟于…开放), is an entry of kind "opens"; every other entry is "due".
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from kb.model import Deadline
 
 
 _UP_TO_DAY = re.compile(r"^.*?日")
-_KINDS = ("window", "period", "until", "due", "due_weekday", "due_plain", "closing", "monthly", "yearly", "quarterly")
+_KINDS = ("window", "period", "until", "due", "due_weekday", "due_plain", "closing", "due_lead", "purchase",
+          "opening", "monthly", "yearly", "quarterly")
 _MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -88,12 +90,19 @@ def deadlines(text: str) -> list[Deadline]:
             if not free(m):
                 continue
             d, t = _datetime(m.group("close"))
+            opens = _datetime(m.group("open"))[0] if m.group("open") else None
             if d:
-                out.append(Deadline(date=d, time=t, text=sent))
+                out.append(Deadline(date=d, time=t, opens=opens, text=sent))
                 used.append(m.span())
-        for key in ("due", "due_weekday", "due_plain", "closing"):
+        for m in matches("opening"):
+            if free(m):
+                d, t = _datetime(m.group("open"))
+                if d:
+                    out.append(Deadline(date=d, time=t, kind="opens", text=sent))
+                    used.append(m.span())
+        for key in ("due", "due_weekday", "due_plain", "closing", "due_lead", "purchase"):
             for m in matches(key):
-                if not free(m) or (key not in ("closing", "due_weekday") and not _verb_after(sent, m.end())):
+                if not free(m) or (key in ("due", "due_plain") and not _verb_after(sent, m.end())):
                     continue
                 d, t = _datetime(m.group(0))
                 if d:
@@ -108,7 +117,19 @@ def deadlines(text: str) -> list[Deadline]:
                 out.append(Deadline(recurring=kind, month=int(g["month"]) if g.get("month") else None,
                                     day=cn_number(g["day"]), text=sent))
                 used.append(m.span())
-    return _unique(out)
+    return _unique(_with_openings(out))
+
+
+def _with_openings(items: list[Deadline]) -> list[Deadline]:
+    """Each window's opening day is also an entry of its own (kind "opens"), after the window:
+    the day a consultant's client may start is as much a date of the document as the close."""
+    out = []
+    for d in items:
+        out.append(d)
+        if d.opens and d.kind == "due":
+            day, _, time = d.opens.partition("T")
+            out.append(Deadline(date=day, time=time or None, kind="opens", text=d.text))
+    return out
 
 
 def _with_year(opens: str, month: int, day: int) -> str | None:
@@ -122,7 +143,7 @@ def _with_year(opens: str, month: int, day: int) -> str | None:
 def _unique(items: list[Deadline]) -> list[Deadline]:
     seen, out = set(), []
     for d in items:
-        key = (d.date, d.time, d.opens, d.recurring, d.month, d.day, d.text)
+        key = (d.date, d.time, d.opens, d.recurring, d.month, d.day, d.text, d.kind)
         if key not in seen:
             seen.add(key)
             out.append(d)

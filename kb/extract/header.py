@@ -57,14 +57,18 @@ def _is_sentence(s: str) -> bool:
 def find(lines: list[str], limit: int = 80) -> Header:
     """Where the header ends: the addressee line (主送) or the first body sentence."""
     seen = False            # a title or number line stands above: the addressee may follow
+    first = True
     for i, line in enumerate(lines[:limit]):
         s = line.strip()
         if not s:
             continue
         if is_metadata(s):
             continue
-        if s.endswith(("：", ":")) and (bodies.recipients([s])[0] or (seen and _person_or_unit(s))):
+        # a letter (建议答复) may open with its addressee: 某某代表：
+        addressed = seen or (first and s.rstrip("：:").endswith(tuple(rules.get("header", "person_addressee"))))
+        if s.endswith(("：", ":")) and (bodies.recipients([s])[0] or (addressed and _person_or_unit(s))):
             return Header(end=i + 1, recipients=i)
+        first = False
         if _is_sentence(s):
             return Header(end=i)
         seen = seen or titles.ends_with_type(_strip_number(s)) or bool(find_numbers(s))
@@ -111,7 +115,7 @@ def _title_blocks(lines: list[str], end: int) -> list[tuple[int, int, str, list[
     idx = [i for i in range(min(end, len(lines))) if lines[i].strip()]
     for k, i in enumerate(idx):
         s = lines[i].strip()
-        if is_metadata(s) or _SENTENCE.search(s.rstrip("。")) or len(s) > 150:
+        if is_metadata(s) or _SENTENCE.search(s.rstrip("。")) or len(s) > 150 or titles.is_heading(s):
             continue
         core = _strip_number(s)
         if not titles.ends_with_type(core):

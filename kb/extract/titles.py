@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kb import rules
+from kb import rules, structure
 from kb.extract import bodies
 from kb.extract.numbers import find_numbers
 
@@ -21,6 +21,21 @@ def ends_with_type(s: str) -> bool:
     return bool(_type_rx().search(s.strip()))
 
 
+def subject(title: str | None) -> str:
+    """A title's 事由, the part that names the document wherever it is printed: without the
+    issuers before 关于 and the ``的`` + document type after it (GB/T 9704: 发文机关 + 事由 + 文种).
+    中国人民银行…关于调整差别化住房信贷政策有关问题的通知 -> 调整差别化住房信贷政策有关问题."""
+    t = re.sub(r"[\s\u3000]+", "", title or "")
+    k = t.find("关于")
+    if 0 <= k <= 60:
+        t = t[k + 2:]
+    m = _type_rx().search(t)
+    if m and m.start() >= 4:
+        t = t[:m.start()]
+        t = t[:-1] if t.endswith("的") else t
+    return t
+
+
 def doc_type(title: str | None) -> str | None:
     """The base type a title ends with: 实施方案 -> 方案, …的通知 -> 通知."""
     if not title:
@@ -35,10 +50,15 @@ def doc_type(title: str | None) -> str | None:
     return min(long or base, key=len)
 
 
+def is_heading(line: str) -> bool:
+    """A numbered line (一、 （二） 第三章) is a heading of the body: GB/T 9704 titles are not numbered."""
+    return structure.marker(line) is not None
+
+
 def _is_stop(line: str) -> bool:
     """Lines that follow a title: its number, the recipients, a date, the body's first sentence."""
     s = line.strip()
-    return bool(find_numbers(s) and len(s) < 40) or s.endswith(("：", ":")) or bool(
+    return is_heading(s) or bool(find_numbers(s) and len(s) < 40) or s.endswith(("：", ":")) or bool(
         re.match(r"^\d{4}年", s)) or bool(re.search(r"[。；]", s))
 
 

@@ -122,7 +122,8 @@ def measures(rec: Record, conf: dict) -> tuple[list[str], int]:
 def deadlines(rec: Record) -> list[Spans]:
     """Deadline sentences with their dates (and recurring 每月25日前 …) marked."""
     when = [rf"{DATE_RX}(?:\s*{TIME_RX})?"] + [rules.rx("deadlines", k) for k in ("monthly", "yearly", "quarterly")]
-    return [mark(d.text, *when) for d in rec.deadlines if d.text]
+    # (a window's opening day is an entry of its own with the window's sentence)
+    return [mark(t, *when) for t in dict.fromkeys(d.text for d in rec.deadlines if d.text)]
 
 
 def _sums(clause: str, conf: dict) -> list[str]:

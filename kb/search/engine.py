@@ -104,14 +104,16 @@ class Evaluation:
     """One query over every segment of a searcher, restricted to ``allow`` ({segment index:
     local docnums}, kb.search.facets.filter_docs)."""
 
-    def __init__(self, searcher, q, allow: dict | None = None):
+    def __init__(self, searcher, q, allow: dict | None = None, leaves: dict | None = None):
+        """``leaves``: a dict shared by the evaluations of one search, so that a term's
+        postings are read (and scored) once however many of its parts use it."""
         self.top_searcher = searcher
         self.store = cache(searcher)
         w = searcher.weighting
         if type(w) is not BM25F:
             raise Unsupported(type(w).__name__)
         self.segments = []          # (index, subsearcher, offset, plan, allowed docnums or None)
-        self._leaves: dict = {}
+        self._leaves: dict = {} if leaves is None else leaves
         for i, (sub, offset) in enumerate(searcher.leaf_searchers()):
             if not sub.doc_count():
                 continue            # every document deleted

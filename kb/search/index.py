@@ -58,7 +58,7 @@ def document(rec: Record) -> dict:
     region = rec.region or {}
     issuers = [aliases.canonical_body(n) for n in rec.issuers]
     day = rec.date or rec.published
-    deadline_keys = sorted({d.date for d in rec.deadlines if d.date} |
+    deadline_keys = sorted({d.date for d in rec.deadlines if d.date and d.kind != "opens"} |
                            ({"recurring"} if any(d.recurring for d in rec.deadlines) else set()))
     doc = {
         "id": rec.id, "source": rec.source, "title": rec.title or "", "body": rec.text,

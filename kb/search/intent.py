@@ -118,7 +118,7 @@ def parse(text: str) -> Intent:
             it.places.append((abbr[chunk][-1], abbr[chunk][-1]))
             continue
         prev = None
-        for w in tokens(chunk):
+        for w, extra in _everyday(tokens(chunk), data["everyday"]):
             if w in drop:
                 prev = None
                 continue
@@ -131,12 +131,29 @@ def parse(text: str) -> Intent:
             place = _place(w)
             if place:
                 it.places.append(place)
-            forms = [f for f in aliases.expand(w) if f]
+            forms = [f for f in aliases.expand(w) if f] + extra
             # the dictionary words inside a long word: 买新房 also finds 新房
             if len(w) >= 3 and re.search(r"[\u3400-\u9fff]", w):
                 forms += [w[a:b] for a, b in _subword_spans(w, freq) if w[a:b] not in drop]
             it.concepts.append(list(dict.fromkeys(f.lower() for f in forms)))
     return it
+
+
+def _everyday(toks: list[str], table: dict, longest: int = 4):
+    """(word, its 公文 forms) for the words of a query chunk: a run of words that is an
+    everyday key (首+套房 = 首套房) is one word; word boundaries are kept, so 房租 is not
+    found inside 住房/租赁."""
+    i = 0
+    while i < len(toks):
+        for j in range(min(len(toks), i + longest), i, -1):
+            w = "".join(toks[i:j])
+            if w in table:
+                yield w, list(table[w])
+                i = j
+                break
+        else:
+            yield toks[i], []
+            i += 1
 
 
 def date_forms(d: tuple) -> list[str]:

@@ -22,6 +22,7 @@ from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 
 from kb import aliases, regions, store
 from kb import rules
+from kb.extract import titles
 from kb.extract.numbers import find_numbers, normalize, partial_key
 from kb.search import engine, facets as sfacets, index as sindex, intent, rank
 from kb.search import analyzer
@@ -190,7 +191,7 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
         result["number"] = number
         allow = sfacets.filter_docs(s, flt.key, flt.query) if flt is not None else None
         citers = {i for i, _, _ in store.citing(index_dir, number)}
-        found = _from_scores(s, _number_scores(s, number, allow, citers), sort, limit, facets)
+        found = _from_scores(s, _number_scores(index_dir, s, number, allow, citers), sort, limit, facets)
         q = False
         terms: list[str] = [number]
     elif text and re.search(r"[〔〕\[\]【】［］()（）]", text) and not re.search(r"\s", text.strip()):
@@ -238,6 +239,7 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
                "date": rec.date, "published": rec.published, "category": rec.category,
                "score": round(float(score), 4) if score is not None else None, "snippet": "", "section": None}
         hit["citing"] = bool(number) and rid in citers and rec.doc_number != number
+        hit["via"] = _via(score) if number else None
         if snippets:
             hit["snippet"], hit["section"] = snippet(rec, _number_marks(rec.text, number) if number else terms)
         result["hits"].append(hit)
@@ -263,17 +265,33 @@ def query_number(text: str) -> str | None:
 
 
 _FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-OWN, BEARS, CITES = 3.0, 2.0, 1.0     # number queries: own number, text bears it, cites it
+# number queries, in tiers: own number, another copy of that document (same 事由, no other
+# number), text bears it, the document its citers name (《title》(number)) printed unquoted, cites it
+OWN, COPY, BEARS, NAMED, CITES = 3.0, 2.5, 2.0, 1.5, 1.0
+SHARE = 0.4          # the BM25 share within a tier: below the gap to the next tier
 
 
-def _number_scores(s, number: str, allow, citers: set) -> dict:
-    """{docnum: score} for a number query: documents whose own number it is first, then those
-    whose text bears it (its number missed by extraction, or printed in a link), then those that
-    cite it.  Scores are the tier plus a BM25 share below 1 within it."""
+def _number_scores(index_dir, s, number: str, allow, citers: set) -> dict:
+    """{docnum: score} for a number query: documents whose own number it is first, then other
+    copies of them, then those whose text bears it (its number missed by extraction, or printed
+    in a link), then -- when no document has it as its own -- the document the citers name
+    beside it, then those that cite it.  Scores are the tier plus a BM25 share (SHARE) within it."""
     out = {}
     ev = engine.Evaluation(s, Q.Term("doc_number", number), allow)
     for d in ev.scores():
         out[d] = OWN
+    if out:
+        subjects = {titles.subject(s.stored_fields(d).get("title")) for d in out}
+        _by_subject(s, subjects, allow, out, COPY, lambda d, f: titles.subject(f.get("title")) in subjects
+                    and not f.get("doc_number"))
+    else:
+        named = _cited_subjects(index_dir, number, citers)
+        ids = {s.stored_fields(d)["id"]: d for d in _by_subject(s, named, allow, {}, 0.0, lambda d, f: True)}
+        ids = {i: d for i, d in ids.items() if i not in citers}
+        recs = store.get_many(index_dir, list(ids)[:NAMED_CHECK]) if ids else {}
+        for i, rec in recs.items():
+            if not rec.doc_number and any(_unquoted(rec.text, x) for x in named):
+                out[ids[i]] = NAMED
     m = re.fullmatch(r"(.+)〔(\d{4})〕(\d+)号", number)
     if m:
         toks = intent.tokens(f"{m.group(1)} {m.group(2)} {m.group(3)}号")
@@ -284,8 +302,63 @@ def _number_scores(s, number: str, allow, citers: set) -> dict:
             if d in out:
                 continue
             rid = s.stored_fields(d)["id"]
-            out[d] = (CITES if rid in citers else BEARS) + 0.5 * sc / top
+            out[d] = (CITES if rid in citers else BEARS) + SHARE * sc / top
     return out
+
+
+def _via(score) -> str:
+    """How a hit of a number query has the number: own, copy, text, named (by its citers), cites."""
+    tiers = ((OWN, "own"), (COPY, "copy"), (BEARS, "text"), (NAMED, "named"))
+    return next((name for tier, name in tiers if (score or 0) >= tier), "cites")
+
+
+NAMED_CHECK = 20      # candidates whose text is read to see the cited title printed unquoted
+
+
+def _by_subject(s, subjects: set, allow, out: dict, tier: float, keep) -> dict:
+    """Documents having one of the 事由 as a phrase in title or body that ``keep(docnum, stored
+    fields)`` accepts, added to ``out`` at ``tier`` (unless already there)."""
+    for subj in subjects:
+        toks = intent.tokens(subj) if len(subj) >= 6 else []
+        if not toks:
+            continue
+        q = Q.Or([FastPhrase(f, toks) for f in ("title", "body")])
+        got = engine.Evaluation(s, q, allow).scores(verify=True)
+        top = max(got.values(), default=1.0) or 1.0
+        for d, sc in sorted(got.items(), key=lambda x: -x[1]):
+            if d not in out and keep(d, s.stored_fields(d)):
+                out[d] = tier + SHARE * sc / top
+    return out
+
+
+def _cited_subjects(index_dir, number: str, citers: set) -> set:
+    """The 事由 of the titles the citers print right before the number: 《T》（建房〔2023〕52号）."""
+    out = set()
+    for rec in store.get_many(index_dir, sorted(citers)[:NAMED_CHECK]).values():
+        out |= cited_titles(rec.text).get(number, set())
+    return out
+
+
+def cited_titles(text: str) -> dict[str, set]:
+    """number -> the 事由 of the titles a text prints right before it: 《T》（number）."""
+    out: dict[str, set] = {}
+    for d in find_numbers(text):
+        before = text[max(0, d.start - 160):d.start].rstrip(" \u3000（(〔[")
+        if before.endswith("》") and "《" in before:
+            t = before[before.rfind("《") + 1:-1]
+            if titles.ends_with_type(t):
+                out.setdefault(d.canonical, set()).add(titles.subject(t))
+    return out
+
+
+def _unquoted(text: str, subject: str) -> bool:
+    """The 事由 printed in the text outside 《》: the document itself, not a citation of it."""
+    k = text.find(subject)
+    while k >= 0:
+        if text.rfind("《", 0, k) <= text.rfind("》", 0, k):
+            return True
+        k = text.find(subject, k + 1)
+    return False
 
 
 def _number_marks(text: str, number: str) -> list[str]:

@@ -38,8 +38,8 @@ def _form_query(form: str):
     return Q.Or([FastPhrase(f, toks) for f in FIELDS]), toks
 
 
-def _eval(s, q, allow, verify=False) -> dict:
-    return engine.Evaluation(s, q, allow).scores(verify=verify)
+def _eval(s, q, allow, verify=False, leaves=None) -> dict:
+    return engine.Evaluation(s, q, allow, leaves).scores(verify=verify)
 
 
 def scores(s, it: Intent, allow, limit) -> dict:
@@ -47,6 +47,7 @@ def scores(s, it: Intent, allow, limit) -> dict:
     concepts = list(it.concepts)
     for d in it.dates:          # the date as text is one more concept
         concepts.append(date_forms(d))
+    leaves: dict = {}           # term postings, read once for all the parts of the query
     total = 0.0
     summed: dict = {}
     weight: dict = {}
@@ -57,7 +58,7 @@ def scores(s, it: Intent, allow, limit) -> dict:
             q, toks = _form_query(form)
             if q is None:
                 continue
-            got = _eval(s, q, allow)
+            got = _eval(s, q, allow, leaves=leaves)
             if not got:
                 continue
             if not w:           # the concept weighs what its first form found weighs
@@ -74,21 +75,21 @@ def scores(s, it: Intent, allow, limit) -> dict:
     out = {d: sc * (weight[d] / total) ** COORD_POWER for d, sc in summed.items()} if total else {}
     for phrase in it.phrases:   # quoted: required
         q, _ = _form_query(phrase)
-        got = _eval(s, q, allow, verify=True) if q is not None else {}
+        got = _eval(s, q, allow, verify=True, leaves=leaves) if q is not None else {}
         out = {d: out.get(d, 0.0) + sc for d, sc in got.items() if not summed or d in out}
     for word in it.exclude:
         q, _ = _form_query(word)
         if q is not None:
-            for d in _eval(s, q, allow, verify=True):
+            for d in _eval(s, q, allow, verify=True, leaves=leaves):
                 out.pop(d, None)
     if out:
         n = max(RERANK, 3 * (limit or 0))
-        _proximity(s, it, out, allow, n)
+        _proximity(s, it, out, allow, n, leaves)
         _adjust(s, it, out, n)
     return out
 
 
-def _proximity(s, it: Intent, out: dict, allow, n: int) -> None:
+def _proximity(s, it: Intent, out: dict, allow, n: int, leaves: dict) -> None:
     """The query's neighbouring words that are neighbours in a document too (a phrase of two,
     in title or body) raise its score by up to PROXIMITY; checked for the ``n`` best only."""
     pairs = [(a, b) for a, b in it.pairs if a and b]
@@ -98,7 +99,7 @@ def _proximity(s, it: Intent, out: dict, allow, n: int) -> None:
     hits = dict.fromkeys(top, 0)
     for a, b in pairs:
         q = Q.Or([FastPhrase(f, [a, b]) for f in FIELDS])
-        ev = engine.Evaluation(s, q, allow)
+        ev = engine.Evaluation(s, q, allow, leaves)
         for d in ev.scores(verify=True, only=top):
             hits[d] += 1
     for d, k in hits.items():

@@ -188,6 +188,19 @@
     }
     return out;
   }
+  // [word, its 公文 forms] for the words of a chunk: a run of up to 4 words that is an everyday
+  // key (首+套房) is one word (kb.search.intent._everyday)
+  function everyday(cfg, words) {
+    var out = [], table = cfg.everyday || {};
+    for (var i = 0; i < words.length;) {
+      var j = Math.min(words.length, i + 4);
+      for (; j > i + 1; j--) if (table.hasOwnProperty(words.slice(i, j).join(""))) break;
+      var w = words.slice(i, j).join("");
+      out.push([w, table.hasOwnProperty(w) ? table[w] : []]);
+      i = j;
+    }
+    return out;
+  }
   // clauses (kb.search.intent concepts): [[form, ...], ...]; form: {terms, phrase, text, known}
   async function analyse(cfg, text) {
     var raw = parse(cfg, text);
@@ -202,10 +215,11 @@
     raw.forEach(function (c) {
       if (!c.split) { clauses.push(c.forms.map(form)); return; }
       // a chunk typed without spaces: each of its words is a concept, question words dropped
-      cut(fold(c.forms[0]), vocab, cfg.jieba_total).forEach(function (w) {
-        if (cfg.query_drop.indexOf(w) >= 0 || seen.has(w)) return;
-        seen.add(w);
-        clauses.push((cfg.aliases[aliasKey(w)] || [w]).map(form));
+      everyday(cfg, cut(fold(c.forms[0]), vocab, cfg.jieba_total)).forEach(function (w) {
+        if (cfg.query_drop.indexOf(w[0]) >= 0 || seen.has(w[0])) return;
+        seen.add(w[0]);
+        var forms = (cfg.aliases[aliasKey(w[0])] || [w[0]]).concat(w[1]);
+        clauses.push(Array.from(new Set(forms)).map(form));
       });
     });
     return clauses.map(function (c) { return c.filter(function (f) { return f.terms.length; }); })
@@ -367,8 +381,13 @@
     if (num) {
       res.number = num;
       var e = (await numbersFrom(cfg, num))[num];
-      if (Array.isArray(e)) res.hits = e.map(function (x) { return { url: x[0], title: x[1], number: num }; });
-      else if (e) res.citedBy = e;
+      // own number first, then other copies (x[2] "copy"); for a number no document has, the
+      // document its citers name (kb.search.query's tiers), then the citers
+      if (Array.isArray(e)) res.hits = e.map(function (x) { return { url: x[0], title: x[1], number: x[2] ? "" : num, via: x[2] || "own" }; });
+      else if (e) {
+        res.citedBy = e;
+        res.hits = (e.named || []).map(function (x) { return { url: x[0], title: x[1], via: "named" }; });
+      }
       res.total = res.hits.length;
       return res;
     }
@@ -535,14 +554,20 @@
   async function show(res, mine) {
     var items = [], head = [], fill = [];
     if (res.number) {
-      if (res.hits.length) {
+      if (res.hits.length && !res.citedBy) {
         if (submitted) { location.href = ROOT + res.hits[0].url; return; }
         head.push(res.number + "：直达文件");
       } else {
-        head.push(res.number + " 未收录于本知识库" + (res.citedBy ? "；引用它的文件 " + res.citedBy.count + " 件：" : ""));
-        (res.citedBy ? res.citedBy.cited : []).forEach(function (c) { items.push(hitItem({ url: c[0], title: c[1] }, null)); });
+        head.push(res.number + " 未收录于本知识库" + (res.hits.length ? "；引用它的文件称其为下列文件（文中未印发文字号）" : "")
+                  + (res.citedBy ? "；引用它的文件 " + res.citedBy.count + " 件：" : ""));
       }
-      res.hits.forEach(function (h) { items.push(hitItem(h, null)); });
+      res.hits.forEach(function (h) {
+        var li = hitItem(h, null);
+        if (h.via === "copy") li.append(el("p", "meta", "同一文件的另一份（未印发文字号）"));
+        if (h.via === "named") li.append(el("p", "meta", "引用文件所称的文件"));
+        items.push(li);
+      });
+      if (res.citedBy) res.citedBy.cited.forEach(function (c) { items.push(hitItem({ url: c[0], title: c[1] }, null)); });
     } else if (res.ranked) {
       if (res.fallback) head.push("没有文件包含全部词语；显示包含任一词语的文件。");
       head.push((res.approx ? "约 " : "") + res.total + " 件文件");
