@@ -13,6 +13,10 @@ Public API
     index_positions(text) -> {term: [positions]}   what the chain gives at index time,
                      without Token objects (the build's fast path; a test pins the equality)
     load_user_dict(path) -> int      add a user dictionary (entries added)
+    write_word_table() / use_word_table()   the whole dictionary as an SQLite table (written by
+                     kb build), so that a search cuts short texts without loading it
+    segmenter_for(text), prepare(texts)     a tokenizer cutting those texts as segmenter() does
+    dictionary_total(), frequencies(words)  the dictionary's total and entries, either way
 
 Tokens
     * startchar/endchar are jieba's offsets into the original text, so
