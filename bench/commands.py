@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Everyday commands on a built knowledge base: wall time and peak memory of each, run from the shell.
 
-    python bench/commands.py --index INDEX [--runs 3] [--no-site] [--region 山西]
+    python bench/commands.py --index INDEX [--runs 3] [--no-site] [--only WORD] [--region 山西]
 
 Runs, as a new user would from the shell (a new process each time, so start-up and imports
 count): `kb --version` (the floor: Python and click), `kb show` of a full number and of a
@@ -99,6 +99,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs of each command (default 3; kb site runs once)")
     ap.add_argument("--region", default="山西", help="--region of kb match (default 山西)")
     ap.add_argument("--no-site", action="store_true", help="leave kb site out")
+    ap.add_argument("--only", help="only the commands whose name has this word (e.g. site, search)")
     a = ap.parse_args(argv)
     if not KB.exists():
         print(f"kb not found at {KB}: run `make install` first", file=sys.stderr)
@@ -108,6 +109,8 @@ def main(argv=None) -> int:
         return 2
     rows = []
     for name, args in commands(a.index, a.region, not a.no_site):
+        if a.only and a.only not in name:
+            continue
         runs = [run([str(KB), *args]) for _ in range(1 if args[0] == "site" else a.runs)]
         if any(r["exit"] for r in runs):
             print(f"{name} failed (exit {runs[-1]['exit']}): {runs[-1]['stderr']}", file=sys.stderr)

@@ -336,7 +336,7 @@ def search_cmd(query, index_dir, today, issuer, year, region, category, doc_type
                         doc_type=doc_type, status=status, open_only=open_only, today=_today(today), sort=sort,
                         limit=limit, facets=facets)
     if as_json:
-        click.echo(_dump(res if facets or res.get("numbers") or res.get("cited_numbers") or res.get("missing") else res["hits"]))
+        click.echo(_dump(res))      # one shape, whatever the query (README: Search)
         if res.get("missing"):
             sys.exit(1)
         return

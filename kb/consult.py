@@ -79,12 +79,24 @@ def _item(rec: Record, kind: str, when: date, time: str | None, opens: str | Non
 
 
 def _validity(rec: Record, today: date, repeals: dict) -> tuple[date, date | None]:
-    """First and last day on which a recurring deadline of ``rec`` can fall (from ``today`` on)."""
+    """First and last day on which a recurring deadline of ``rec`` can fall (from ``today`` on):
+    not after its validity, its repeal, or (stating no validity) the end of the plan period its
+    title names (（2017—2020年）, 2024年行动计划, 十三五: kb/data/plans.toml, as in match)."""
     first = max(today, date.fromisoformat(rec.effective_from)) if rec.effective_from else today
     ends = [date.fromisoformat(rec.effective_until)] if rec.effective_until else []
+    period = None if rec.effective_until else plan_period(rec.title)
+    if period:
+        ends.append(date(period[1], 12, 31))
     for by in repeals.get(rec.doc_number or "", []):
         ends.append(date.fromisoformat(by["from"]) - timedelta(days=1) if by.get("from") else first - timedelta(days=1))
     return first, min(ends) if ends else None
+
+
+def recurring_until(rec: Record, repeals: dict) -> str | None:
+    """The last day (ISO) a recurring deadline of ``rec`` can fall on, whatever the day (None:
+    no end known; a repeal in force from no stated day ends it at once: 0001-01-01)."""
+    _, last = _validity(rec, date.min + timedelta(days=1), repeals)
+    return last.isoformat() if last else None
 
 
 def _occurrences(d, first: date, last: date | None, n: int) -> list[date]:

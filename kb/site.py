@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from hashlib import sha1
 from pathlib import Path
+from typing import Callable, Iterator
 from urllib.parse import quote, unquote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from kb import aliases, site_index, store
+from kb import aliases, consult, site_index, store
+from kb.search import analyzer
 from kb.errors import KbError
 from kb.extract.numbers import find_numbers
 from kb.model import Record
@@ -85,10 +87,20 @@ class Model:
     statuses: list[dict] = field(default_factory=list)   # per record, for the search index
     urls: list[str] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)  # site order (by id), aligned with docs
+    # the whole records (text, sections, targets) in site order, one at a time, when `records`
+    # are light ones (store.light_records): read when the pages and the search index need them
+    whole: Callable[[], Iterator[Record]] | None = None
 
-    def blocks(self, i: int) -> list[dict]:
-        """The text of document i as blocks, made when its page is rendered (not held in memory)."""
-        return _blocks(self.records[i], self.docs[i]["cite_links"])
+    def whole_records(self) -> Iterator[Record]:
+        """The whole record of each document in site order."""
+        if self.whole is None:
+            yield from self.records
+            return
+        ids = iter(r.id for r in self.records)
+        for rec in self.whole():
+            if rec.id != next(ids, None):
+                raise KbError("the knowledge base changed while the site was made: run `kb site` again")
+            yield rec
 
 
 def model(records: list[Record], today: date) -> Model:
@@ -110,7 +122,7 @@ def model(records: list[Record], today: date) -> Model:
     for r, u in zip(records, urls):
         st = status(r, today, repeals)
         citers = [c for c in cited_by.get(r.doc_number, []) if c["url"] != u] if r.doc_number else []
-        docs.append(_doc(r, u, st, by_number, citers, today))
+        docs.append(_doc(r, u, st, by_number, citers, today, repeals))
     # open ones soonest first, then past ones latest first
     deadlines = sorted((d for doc in docs for d in doc["deadline_rows"]),
                        key=lambda d: (d["past"], _neg(d["due"]) if d["past"] else d["due"], d["doc"]["url"]))
@@ -163,7 +175,8 @@ def _repealed_from(rec: Record, repeals: dict) -> int | None:
     return -1 if any(not s for s in starts) else min(site_index.day(s) for s in starts)
 
 
-def _doc(r: Record, url: str, st: dict, by_number: dict, cited_by: list, today: date) -> dict:
+def _doc(r: Record, url: str, st: dict, by_number: dict, cited_by: list, today: date,
+         repeals: dict | None = None) -> dict:
     region = r.region or {}
     when = r.date or r.published
     cites = []
@@ -182,7 +195,7 @@ def _doc(r: Record, url: str, st: dict, by_number: dict, cited_by: list, today: 
         "effective_from": r.effective_from, "effective_until": r.effective_until,
         "links": [{"url": u, "safe": u.strip().lower().startswith(("http://", "https://"))} for u in r.links],
         "recipients": r.recipients, "registration_number": r.registration_number, "source": r.source,
-        "deadline_rows": [_deadline(x, r, url, today) for x in r.deadlines if x.kind != "opens"],
+        "deadline_rows": [_deadline(x, r, url, today, repeals or {}) for x in r.deadlines if x.kind != "opens"],
         "targets": r.targets, "toc": r.sections, "cites": cites, "cited_by": cited_by,
         "cite_links": links,
     }
@@ -199,13 +212,18 @@ def _reason(r: Record, st: dict) -> str:
     return "正文未载明有效期"
 
 
-def _deadline(x, r: Record, url: str, today: date) -> dict:
+def _deadline(x, r: Record, url: str, today: date, repeals: dict) -> dict:
+    # a recurring deadline falls no later than its document's validity, repeal or plan period
+    # (kb.consult, as `kb deadlines` says); site.js checks data-until too
+    until = consult.recurring_until(r, repeals) if x.recurring else None
     due = x.date or _next(x, today)
+    if until and due and due > until:
+        due = None
     doc = {"url": url, "title": r.title or r.id, "doc_number": r.doc_number}
     left = (date.fromisoformat(due) - today).days if due else None
     return {"due": due or "", "time": x.time, "opens": x.opens, "recurring": _recurrence(x), "text": x.text,
             "recur_key": "|".join(str(v) for v in (x.recurring, x.month or 0, x.day or 0)) if x.recurring else "",
-            "days_left": left, "past": left is None or left < 0, "doc": doc}
+            "days_left": left, "past": left is None or left < 0, "doc": doc, "until": until or ""}
 
 
 def _recurrence(x) -> str | None:
@@ -302,8 +320,11 @@ def render(m: Model, templates: Path = TEMPLATES):
         yield page("groups.html.j2", f"{kind}s.html", groups=m.groups[kind], title=label)
         for g in m.groups[kind]:
             yield page("list.html.j2", _unquote(g["url"]), group=g, label=label, title=g["name"])
-    for i, d in enumerate(m.docs):
-        yield page("document.html.j2", _unquote(d["url"]), doc=d, blocks=m.blocks(i), title=d["title"])
+    for d, rec in zip(m.docs, m.whole_records()):
+        # the page-only parts from the whole record, made when the page is rendered
+        doc = {**d, "targets": rec.targets, "toc": rec.sections}
+        yield page("document.html.j2", _unquote(d["url"]), doc=doc, blocks=_blocks(rec, d["cite_links"]),
+                   title=d["title"])
     static = templates / "static"
     for f in sorted(static.rglob("*")):
         if f.is_file():
@@ -393,19 +414,25 @@ def build(index_dir, out, today: date | None = None, templates: Path = TEMPLATES
     t0 = time.perf_counter()
     phases = phases or _no_phases
     phases("reading", 0)
-    records = store.load_records(index_dir)
+    # light records: the text, sections and targets of each document are read from the store
+    # when its page is rendered and when the search index needs them (the whole records of
+    # 10,000 documents took ~0.5 GB, in this process and in the forked one beside it)
+    records = store.light_records(index_dir)
+    analyzer.use_word_table()      # the alias phrases are cut without jieba's whole dictionary
     phases("reading", len(records), final=True)
     if today is None:
         built = store.meta(index_dir).get("built")
         today = date.fromisoformat(built[:10]) if built else date.today()
     phases("model", 0)
     m = model(records, today)
+    m.whole = lambda: store.iter_records(index_dir)
     phases("model", len(m.docs), final=True)
     t1 = time.perf_counter()
     procs = procs or min(2, os.cpu_count() or 1)
 
     def search():
-        return site_index.build(m.records, m.urls, m.statuses, index_dir=index_dir, procs=procs)
+        return site_index.build(m.records, m.urls, m.statuses, index_dir=index_dir, procs=procs,
+                                whole=m.whole_records)
 
     pages = len(m.docs) + len(m.groups["issuer"]) + len(m.groups["year"]) + 5
     static = sum(1 for f in (Path(templates) / "static").rglob("*") if f.is_file())

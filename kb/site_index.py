@@ -30,9 +30,9 @@ from whoosh.query import Phrase
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from kb import aliases, rules
+from kb import aliases, rules, store
 from kb.model import Record
-from kb.search import index as sindex, intent
+from kb.search import analyzer, index as sindex, intent
 from kb.search.analyzer import ENV_USERDICT, ChineseAnalyzer, segmenter
 from kb.extract import titles
 from kb.search.query import FILTER_KEYS, cited_titles
@@ -108,12 +108,13 @@ def _encode(postings: dict[str, array], last: dict[str, int], term: str, n: int,
     a.append(b)
 
 
-def _from_analysis(records: list[Record], phrases: dict[str, list[str]], procs: int):
-    """Postings, field lengths and phrase hits by analysing every record again (no search index)."""
-    pairs = [(r.title or "", r.text or "") for r in records]
+def _from_analysis(records, phrases: dict[str, list[str]], procs: int, n: int):
+    """Postings, field lengths and phrase hits by analysing every record again (no search index);
+    ``records``: an iterable of the ``n`` whole records."""
+    pairs = ((r.title or "", r.text or "") for r in records)
     segmenter()  # load jieba before forking: workers share it
     work = functools.partial(analyze, phrases=phrases)
-    if procs > 1 and len(pairs) >= 500:
+    if procs > 1 and n >= 500:
         pool = multiprocessing.get_context("fork").Pool(procs)
         results = pool.imap(work, pairs, chunksize=32)
     else:
@@ -219,15 +220,19 @@ def _blocks(m):
 
 
 def build(records: list[Record], urls: list[str], statuses: list[dict], index_dir=None,
-          procs: int | None = None):
+          procs: int | None = None, whole=None):
     """Every file of ``search/`` as (path, bytes) pairs, for records in site order.
 
     ``statuses``: per record {"repealed_from": day or -1 (always) or None} from the repeal index.
     ``index_dir``: the knowledge base, whose Whoosh index gives the postings when it matches.
+    ``whole``: a function giving the whole records (text, sections) in site order, one at a
+    time, when ``records`` are light ones (kb.store.light_records); else ``records`` are whole.
     """
+    light = whole is not None and index_dir is not None     # records without their texts
+    whole = whole or (lambda: iter(records))
     phrases = _phrases()
     found = (_from_whoosh(index_dir, records, phrases)
-             or _from_analysis(records, phrases, procs or min(2, os.cpu_count() or 1)))
+             or _from_analysis(whole(), phrases, procs or min(2, os.cpu_count() or 1), len(records)))
     postings, raw_lengths, phrase_hits = found
     totals = {f: sum(raw_lengths[f]) for f in FIELDS}
     lengths = {f: [length_to_byte(x) for x in raw_lengths[f]] for f in FIELDS}
@@ -242,14 +247,14 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
     yield from _shards("p", n_post, ((t, a.tolist()) for t, a in postings.items()), lambda t: fnv(t[0]))
     yield from _shards("v", n_vocab, vocabulary, lambda t: fnv(t[0][0]))
     del postings
-    numbers = _numbers(records, urls)
+    numbers = _numbers(records, urls, (lambda recs: store.texts(index_dir, [r.id for r in recs])) if light else None)
     n_num = _pow2(len(numbers) / 200, 4)
     yield from _shards("n", n_num, numbers.items(), lambda t: fnv(t[0][0]))
     cols = _columns(records, statuses, lengths)
     for name, column in cols["docs"].items():   # one file per column: a query loads what it uses
         if name not in IN_CONFIG:
             yield f"search/c/{name}.json.gz", pack(column)
-    for n, (rec, url) in enumerate(zip(records, urls)):
+    for n, (rec, url) in enumerate(zip(whole(), urls)):
         yield f"search/d/{n}.json.gz", pack(_doc(rec, url))
     bm = BM25F()
     config = {
@@ -258,7 +263,7 @@ def build(records: list[Record], urls: list[str], statuses: list[dict], index_di
         "avgfl": {f: totals[f] / (len(records) or 1) for f in FIELDS},
         "lengths": [byte_to_length(i) for i in range(256)],
         "shards": {"p": n_post, "v": n_vocab, "n": n_num},
-        "jieba_total": segmenter().total,
+        "jieba_total": analyzer.dictionary_total(),
         "filter_keys": FILTER_KEYS,
         "aliases": _alias_table(),
         # kb.search.intent: question words dropped, province abbreviations standing alone,
@@ -286,8 +291,9 @@ def _phrases() -> dict[str, list[str]]:
     table = _alias_table()
     out = {}
     everyday = intent.words()["everyday"]
-    forms = set(table) | {f for v in table.values() for f in v} | set(everyday) | {f for v in everyday.values() for f in v}
-    for form in sorted(forms):
+    forms = sorted(set(table) | {f for v in table.values() for f in v} | set(everyday) | {f for v in everyday.values() for f in v})
+    analyzer.prepare([f.translate(analyzer._FOLD) for f in forms])   # their words at once
+    for form in forms:
         words = [t.text for t in ana(form)]
         if len(words) > 1:
             out["".join(words)] = words
@@ -306,9 +312,9 @@ def _vocabulary(postings: dict) -> list[tuple[str, int]]:
     """Every term, every character of a term and every user-dictionary word (so a policy term
     missing from the corpus is still one word, as in `kb search`), with its jieba frequency
     (0: not a dictionary word)."""
-    freq = segmenter().FREQ
     words = set(postings) | _user_words()
     words |= {c for t in words for c in t}
+    freq = analyzer.frequencies(words)
     out = [(w, int(freq.get(w) or 0)) for w in sorted(words)]
     # numbers and Latin words that are not dictionary words play no part in segmenting
     return [(w, f) for w, f in out if f or _HAN.search(w)]
@@ -326,11 +332,13 @@ def _user_words() -> set[str]:
     return words
 
 
-def _numbers(records: list[Record], urls: list[str]) -> dict[str, list]:
+def _numbers(records: list[Record], urls: list[str], texts=None) -> dict[str, list]:
     """number -> [[url, title], ...] of documents with it, then [url, title, "copy"] of other
     copies (same 事由, no number); or {"cited": [[url, title]...], "count": n, "named": [[url,
     title]]} for a number no document has, ``named`` being the unnumbered documents whose 事由 is
-    the one the citers print before it (kb.search.query's tiers; titles only, not the text)."""
+    the one the citers print before it (kb.search.query's tiers; titles only, not the text).
+    ``texts``: a function giving the texts of a list of records, in order (for light records,
+    which have none); by default their own."""
     out: dict[str, list | dict] = {}
     unnumbered: dict[str, list] = {}
     for rec, url in zip(records, urls):
@@ -344,11 +352,17 @@ def _numbers(records: list[Record], urls: list[str]) -> dict[str, list]:
             have += [[u, t, "copy"] for u, t in unnumbered[titles.subject(rec.title)] if [u, t] not in have]
     cited: dict[str, list] = {}
     named: dict[str, list] = {}
+    need = []            # (record, url, numbers it cites that no document has): their texts are read
     for rec, url in zip(records, urls):
         missing = [num for num in dict.fromkeys(rec.cites + rec.repeals) if num not in out]
-        subjects = cited_titles(rec.text) if missing and unnumbered else {}
         for num in missing:
             cited.setdefault(num, []).append([url, rec.title or rec.id])
+        if missing and unnumbered:
+            need.append((rec, url, missing))
+    texts = texts or (lambda recs: (r.text for r in recs))
+    for (rec, url, missing), text in zip(need, texts([r for r, _, _ in need])):
+        subjects = cited_titles(text)
+        for num in missing:
             for subj in subjects.get(num, ()):
                 named.setdefault(num, []).extend(x for x in unnumbered.get(subj, []) if x[0] != url)
     for num, by in cited.items():

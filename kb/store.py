@@ -289,6 +289,29 @@ def iter_records(index_dir: str | os.PathLike):
             yield _record(row)
 
 
+# what only a document's own page shows: kb.site reads the whole record when it renders that page
+PAGE_ONLY = ("sections", "targets", "responsible_units", "support", "conditions", "info", "page", "warnings")
+
+
+def light_records(index_dir: str | os.PathLike) -> list[Record]:
+    """Every record, by id, without its text and the lists in PAGE_ONLY (SQLite drops them from
+    the record JSON): what lists, groups, deadlines, statuses and search columns need, in a
+    fraction of the memory (sections and targets are most of a record)."""
+    drop = ", ".join(f"'$.{k}'" for k in PAGE_ONLY)
+    with closing(connect(index_dir)) as db:
+        return [Record.from_dict(json.loads(row[0]))
+                for row in db.execute(f"SELECT json_remove(record, {drop}) FROM documents ORDER BY id")]
+
+
+def texts(index_dir: str | os.PathLike, ids: list[str], chunk: int = 500):
+    """The text of each record of ``ids``, in that order, a chunk at a time (not all in memory)."""
+    with closing(connect(index_dir)) as db:
+        for k in range(0, len(ids), chunk):
+            part = ids[k:k + chunk]
+            rows = dict(db.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(part))})", part))
+            yield from (rows.get(i) or "" for i in part)
+
+
 def get(index_dir: str | os.PathLike, record_id: str) -> Record | None:
     with closing(connect(index_dir)) as db:
         row = db.execute("SELECT record, text FROM documents WHERE id = ?", (record_id,)).fetchone()

@@ -1,4 +1,5 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,11 @@ CORPUS = ROOT / "corpus"
 SHARED = Path(os.environ.get("KB_SHARED", ROOT.parent / "shared"))
 GOLD = SHARED / "gold" / "seeds.jsonl"
 NOISE = SHARED / "gold" / "noise.json"
+
+# `kb build` writes the dictionary's word table to the user's cache for searches
+# (kb/search/analyzer.py): here into a folder of this session, for every process it starts
+_CACHE = tempfile.TemporaryDirectory(prefix="kb-cache-")
+os.environ.setdefault("KB_CACHE_DIR", _CACHE.name)
 
 
 @pytest.fixture(scope="session")

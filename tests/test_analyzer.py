@@ -388,3 +388,30 @@ def test_index_positions_skips_only_folds_that_change_nothing(loops):
         for ctx in ("碳排放{}交易", "a{}b", "12{}5", "{}", "国发{}2016", "PM2{}5", " {} "):
             text = ctx.format(chr(c))
             assert index_positions(text) == _chain_positions(text), hex(c)
+
+
+def test_word_table_cuts_as_the_whole_dictionary(tmp_path, monkeypatch, records):
+    """A search cuts short texts with the entries of their substrings, read from the word table
+    `kb build` writes, instead of loading the whole dictionary: the same words (precise, HMM or
+    not) and the same sub-words, on the sample's titles and lines and on typed queries."""
+    path = A.write_word_table(tmp_path)
+    assert path.name == f"segdict-{A.dictionary_key()}.sqlite" and A.write_word_table(tmp_path) == path
+    full = segmenter()
+    lines = [ln for r in records for ln in [r.title or "", *r.text.splitlines()[:12]] if ln.strip()]
+    texts = [*lines, SAMPLE.translate(FOLD), "武汉生二孩买新房能补贴多少钱", "5G Network 碳排放权交易市场",
+             "晋政发〔2018〕20号", "魑魅魍魉瓅瓆扌", "专精特新 NOT 小巨人"]
+    assert len(texts) > 100
+    monkeypatch.setattr(A, "_ready", False)      # as in a fresh process: the whole one not loaded
+    try:
+        assert A.use_word_table(tmp_path)
+        for t in texts:
+            small = A.segmenter_for(t)
+            assert small is not full and len(small.FREQ) < len(full.FREQ) // 10
+            for hmm in (True, False):
+                assert list(small.tokenize(t, HMM=hmm)) == list(full.tokenize(t, HMM=hmm)), t
+            for w in {w for w, _, _ in full.tokenize(t) if len(w) >= 3}:
+                assert A._subword_spans(w, small.FREQ) == A._subword_spans(w, full.FREQ), w
+        assert A.segmenter_for("发" * (A.COVER_MAX + 1)) is full      # long texts: the whole one
+    finally:
+        A._reset_small()
+    assert A.segmenter_for("专精特新") is full and not A.use_word_table(tmp_path / "none")

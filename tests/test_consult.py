@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kb import consult, pipeline
 from kb.cli import main
-from kb.model import Deadline
+from kb.model import Deadline, Record
 from kb.status import repeal_index, status
 
 TODAY = date(2018, 12, 1)
@@ -66,6 +66,24 @@ def test_recurring_deadlines_stop_when_the_document_expires(records):
     items = consult.deadline_items(records, date(2023, 9, 1))
     assert [x["date"] for x in items if x["id"] == SHANDONG] == ["2023-10-15"]
     assert not [x for x in consult.deadline_items(records, date(2026, 11, 21)) if x["id"] == SHANDONG]
+
+
+def test_recurring_deadlines_stop_when_the_plan_period_ends(records, index):
+    """A plan stating no validity ends with the period its title names, as kb match says: the
+    长治 2024年行动计划's monthly reports stop after 2024; a （2017—2020年） plan or a 十三五 one
+    shows no open deadline in 2026."""
+    late = consult.deadline_items(records, date(2024, 10, 26))
+    assert [x["date"] for x in late if x["id"] == CHANGZHI] == ["2024-11-25", "2024-12-25"]
+    r = run("deadlines", "--index", index, "--today", "2026-12-07", "--open", "--json")
+    assert r.exit_code == 0 and json.loads(r.output) == []
+    monthly = [Deadline(recurring="monthly", day=10, text="每月10日前报送")]
+    plans = [Record(id=f"p{i}", source="x", title=t, deadlines=monthly) for i, t in enumerate(
+        ["山西省节能减排实施方案（2017—2020年）", "“十三五”节能减排综合工作方案", "绿色制造工程实施指南（2016-2020年）"])]
+    assert consult.deadline_items(plans, date(2026, 12, 7), open_only=True) == []
+    assert [x["date"] for x in consult.deadline_items(plans[:1], date(2020, 11, 1))] == ["2020-11-10", "2020-12-10"]
+    # a validity the text states wins over the title's period
+    plans[0].effective_until = "2027-06-30"
+    assert len(consult.deadline_items(plans[:1], date(2026, 12, 7), open_only=True)) == 3
 
 
 @pytest.mark.parametrize("rule, first, expected", [
@@ -179,10 +197,10 @@ def test_repealed_by_another_document(repeal_index_dir):
                            "--today", "2018-05-01").output)["status"]
     assert early["status"] != "repealed"
     hits = json.loads(run("search", "中小企业", "--status", "repealed", "--index", repeal_index_dir,
-                          "--today", "2018-12-01", "--json").output)
+                          "--today", "2018-12-01", "--json").output)["hits"]
     assert [h["doc_number"] for h in hits] == ["晋政发〔2015〕10号"]
     in_force = json.loads(run("search", "中小企业", "--status", "in_force", "--index", repeal_index_dir,
-                              "--today", "2018-12-01", "--json").output)
+                              "--today", "2018-12-01", "--json").output)["hits"]
     assert [h["doc_number"] for h in in_force] == ["晋政发〔2018〕20号"]
 
 

@@ -68,7 +68,7 @@ def html_toc(html: str) -> list[tuple[str, list[str]]]:
 def sample_issue(records):
     chosen = nl.select(records, include=[SAMPLE_REF])
     return nl.new_issue(chosen, nl.load_rules(), nl.Masthead(publisher="北京关键要素科技有限公司", date="2018-11-30",
-                                                             contact=CONTACT))
+                                                             issue="(2018) 1104 期", contact=CONTACT))
 
 
 def _view(issue, records, full=False):
@@ -188,12 +188,22 @@ def test_select_by_date_range_ids_and_numbers(records):
         nl.select(records, include=["国发〔2099〕1号"])
 
 
-def test_masthead_comes_from_the_newsletter_the_documents_share(records):
-    assert nl.new_issue(nl.select(records, include=[SAMPLE_REF]), nl.load_rules()).masthead.issue == "(2018) 1104 期"
-    mixed = nl.new_issue(nl.select(records, include=[SAMPLE_REF, "鄂府发〔2018〕90号"]), nl.load_rules())
-    assert mixed.masthead.publisher == "" and mixed.masthead.issue == ""
-    # the publisher is the user's, never the sources' (here the sample compilation's)
-    assert nl.new_issue(nl.select(records, include=[SAMPLE_REF]), nl.load_rules()).masthead.publisher == ""
+def test_masthead_is_the_users_not_the_source_newsletters(records, built, tmp_path):
+    """Publisher and issue number are the user's (--publisher, --issue), never those of the
+    newsletter the documents were read from (the sample compilation: 北京关键要素科技有限公司,
+    (2018) 1104 期), even when every document comes from it."""
+    chosen = nl.select(records, include=[SAMPLE_REF])
+    assert {(r.newsletter or {}).get("issue") for r in chosen} == {"(2018) 1104 期"}
+    head = nl.new_issue(chosen, nl.load_rules()).masthead
+    assert (head.publisher, head.issue) == ("", "")
+    head = nl.new_issue(chosen, nl.load_rules(), nl.Masthead(title="快讯", issue="(2026) 1 期")).masthead
+    assert head.issue == "(2026) 1 期"
+    run = lambda *a: CliRunner().invoke(main, [*a, "--index", str(built[0])])
+    out = tmp_path / "issue.md"
+    assert run("newsletter", "build", "--include", SAMPLE_REF, "--out", str(out)).exit_code == 0
+    assert "1104" not in out.read_text(encoding="utf-8")
+    assert run("newsletter", "build", "--include", SAMPLE_REF, "--issue", "(2026) 1 期", "--out", str(out)).exit_code == 0
+    assert "(2026) 1 期" in out.read_text(encoding="utf-8")
 
 
 # ── digest ──────────────────────────────────────────────────────────────────────────────────
@@ -238,7 +248,7 @@ def test_issue_file_edit_and_render_cycle(built, tmp_path):
     run = lambda *a: CliRunner().invoke(main, [*a, "--index", index], catch_exceptions=False)
     issue = tmp_path / "issue.toml"
     r = run("newsletter", "init", "--include", SAMPLE_REF, "--date", "2018-11-30", "--contact", CONTACT,
-            "--out", str(issue))
+            "--issue", "(2018) 1104 期", "--out", str(issue))
     assert r.exit_code == 0, r.output
     text = issue.read_text(encoding="utf-8")
     # the team's edits: sections reordered, one item moved, one noted, one dropped, one added by 文号

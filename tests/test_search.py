@@ -175,9 +175,27 @@ def test_split_filters():
 
 def test_cli_search_json_and_text(idx):
     r = CliRunner().invoke(main, ["search", "专精特新", "小巨人", "--index", str(idx), "--json"])
-    hits = json.loads(r.output)
+    res = json.loads(r.output)
+    hits = res["hits"]
     assert hits[0]["doc_number"] == "工信厅企业函〔2018〕381号"
-    assert {"id", "title", "doc_number", "score", "snippet", "section"} <= set(hits[0])
+    assert res["mode"] == "words" and res["query"] == "专精特新 小巨人" and res["filters"] == {}
+    assert {"id", "title", "doc_number", "issuers", "date", "published", "category", "score", "snippet", "section",
+            "citing", "via"} == set(hits[0])
+    # one shape whatever the query: words, filters, a number cited but not collected, a partial number, facets
+    shapes = {}
+    for args in (["专精特新", "year:2018"], ["国发〔2016〕74号"], ["国发〔2016〕"], ["发展", "--facets"], ["无此词汇"]):
+        r = CliRunner().invoke(main, ["search", *args, "--index", str(idx), "--json"])
+        res = json.loads(r.output)
+        assert {"query", "filters", "mode", "total", "total_exact", "hits"} <= set(res), args
+        shapes[args[0]] = (r.exit_code, res)
+    assert shapes["专精特新"][1]["filters"] == {"year": "2018"} and shapes["专精特新"][1]["hits"]
+    code, res = shapes["国发〔2016〕74号"]
+    assert code == 1 and res["mode"] == "number" and res["missing"] == "国发〔2016〕74号"
+    assert res["hits"] and all(h["citing"] for h in res["hits"]) and res["cited_by"]
+    code, res = shapes["国发〔2016〕"]
+    assert code == 0 and res["mode"] == "partial_number" and res["cited_numbers"]
+    assert set(shapes["发展"][1]["facets"]) == {"issuer", "year", "category", "region"}
+    assert shapes["无此词汇"][1]["hits"] == [] and shapes["无此词汇"][1]["total"] == 0
     r = CliRunner().invoke(main, ["search", "工信部联节(2018)247号", "--index", str(idx)])
     assert r.exit_code == 0 and "关于推进金融支持县域工业绿色发展工作的通知" in r.output
     r = CliRunner().invoke(main, ["search", "发展", "--facets", "--index", str(idx)])
@@ -462,3 +480,47 @@ def test_query_with_nothing_to_search_finds_nothing_quickly(idx):
         res = search(idx, q)
         assert res["hits"] == [] and res["total"] == 0
     assert search(idx, "2018年")["total"] > 0      # a date alone is still a query
+
+
+def test_cold_search_uses_the_word_table_and_finds_the_same(idx):
+    """A search from a fresh process (the shell's `kb search`) cuts the query with the index's
+    word table, without loading jieba's whole dictionary, and finds exactly what this process
+    (whole dictionary loaded by the build) finds."""
+    import subprocess
+    import sys
+    queries = ["专精特新 小巨人", "武汉生二孩买新房能补贴多少钱", "碳排放权交易 NOT 碳达峰", '"绿色制造" 工信部',
+               "国发〔2016〕", "工信部联节(2018)247号", "中小企业 year:2018", "５Ｇ 新能源汽车推广应用"]
+    code = f"""
+import json, sys
+from kb.search import analyzer
+from kb.search.query import search
+out = [search({str(idx)!r}, q, limit=20) for q in {queries!r}]
+assert not analyzer._ready, "the whole dictionary was loaded"
+assert analyzer.SEGMENTER != "jieba_next" or "jieba" not in sys.modules
+print(json.dumps(out, ensure_ascii=False, default=str))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    cold = json.loads(proc.stdout)
+    here = json.loads(json.dumps([search(idx, q, limit=20) for q in queries], ensure_ascii=False, default=str))
+    assert cold == here and sum(bool(r["hits"]) for r in here) >= 6
+
+
+def test_length_bytes_and_number_prefixes_read_at_once_equal_whoosh(idx):
+    """The cold-search short cuts: every document's length byte read from the lengths column at
+    once gives the norms doc_field_length gives document by document; a number prefix without
+    Latin letters is found by one seek, as by the sorted lexicon."""
+    from kb.search.query import _may_be_number, _searcher
+    s = _searcher(idx)
+    for i, (sub, _) in enumerate(s.leaf_searchers()):
+        for field in ("title", "body"):
+            raw = engine._length_bytes(sub, field)
+            assert raw is not None and len(raw) == sub.doc_count_all()
+            slow = [sub.doc_field_length(d, field, 1) for d in range(sub.doc_count_all())]
+            assert any(slow)
+            fast = engine._norms(sub, i, field, 1.2, 0.75, 50.0, {})
+            assert fast == [None if fl is None else 1.2 * (0.25 + 0.75 * fl / 50.0) for fl in slow]
+    numbers = sorted(t.decode() for t in s.lexicon("doc_number"))
+    for prefix in ("工信", "国发〔2016〕", "发改", "专精", "晋政发〔2017〕44号", "鲁政"):
+        assert _may_be_number(s, prefix) == any(n.startswith(prefix) for n in numbers), prefix
+    assert _may_be_number(s, "工信") and not _may_be_number(s, "专精")

@@ -84,6 +84,22 @@ def test_same_knowledge_base_gives_a_byte_identical_site(built, sample_site, tmp
     assert [k for k in a if a[k] != b[k]] == []
 
 
+def test_site_from_light_records_equals_the_site_from_whole_records(built, sample_site):
+    """kb site models the site from light records (no text, sections, targets …) and reads each
+    whole record from the store when its page is rendered: the same files as from whole records."""
+    light, whole = store.light_records(built[0]), store.load_records(built[0])
+    assert [r.id for r in light] == sorted(r.id for r in whole)
+    for lr, wr in zip(light, sorted(whole, key=lambda r: r.id)):
+        assert lr.text == "" and lr.sections == lr.targets == lr.responsible_units == []
+        kept = {k: v for k, v in wr.to_dict().items() if k not in ("text", *store.PAGE_ONLY)}
+        assert {k: v for k, v in lr.to_dict().items() if k in kept} == kept
+    assert any(r.sections for r in whole) and any(r.targets for r in whole)
+    m = site.model(whole, TODAY)
+    files = {path: data for path, data in site.render(m)}
+    files.update(site_index.build(m.records, m.urls, m.statuses, index_dir=built[0]))
+    assert files == {k: v for k, v in _tree(sample_site[0]).items() if k != site.MARKER}
+
+
 def test_search_index_from_whoosh_equals_reanalysis(built, records):
     recs = sorted(records, key=lambda r: r.id)
     urls = [f"doc/{i}.html" for i in range(len(recs))]
@@ -295,6 +311,19 @@ def test_serve_previews_the_site_on_localhost(sample_site):
         proc.wait(timeout=10)
 
 
+def test_recurring_deadlines_of_an_ended_plan_are_past_on_the_site(records):
+    """The 长治 2024年行动计划's 每月25日前 row: open in 2024, past (no next date) once the plan's
+    period is over, with the day it ends for site.js (data-until)."""
+    def rows(today):
+        m = site.model(records, today)
+        return [d for d in m.deadlines if d["recurring"] == "每月25日"]
+    assert [(d["due"], d["past"], d["until"]) for d in rows(date(2024, 6, 26))] == [("2024-07-25", False, "2024-12-31")]
+    assert [(d["due"], d["past"]) for d in rows(date(2026, 12, 7))] == [("", True)]
+    page = dict(site.render(site.model(records, date(2026, 12, 7))))["deadlines.html"].decode()
+    assert 'data-until="2024-12-31"' in page
+    assert [d for d in site.model(records, date(2026, 12, 7)).home["open"] if d["recurring"]] == []
+
+
 def test_number_table_copies_and_named_documents():
     from kb.model import Record
     from kb.site_index import _numbers
@@ -306,3 +335,23 @@ def test_number_table_copies_and_named_documents():
     got = _numbers(recs, ["a.html", "b.html", "c.html", "d.html"])
     assert got["某发〔2022〕15号"] == [["a.html", recs[0].title], ["b.html", recs[1].title, "copy"]]
     assert got["某房〔2023〕52号"] == {"cited": [["d.html", "落实通知"]], "count": 1, "named": [["c.html", recs[2].title]]}
+
+
+def test_number_table_from_light_records_reads_the_citers_texts():
+    """Light records have no text: the named documents come from the texts the function given
+    reads (the store's, in kb site), only for the records citing numbers no document has."""
+    from dataclasses import replace
+    from kb.site_index import _numbers
+    recs = [Record(id="c", source="c", title="某部关于优化住房套数认定标准的通知"),
+            Record(id="d", source="d", title="落实通知", cites=["某房〔2023〕52号"],
+                   text="按照《关于优化住房套数认定标准的通知》（某房〔2023〕52号）要求，现通知如下。"),
+            Record(id="e", source="e", title="另一通知", doc_number="某发〔2022〕1号", text="无引用。")]
+    urls = ["c.html", "d.html", "e.html"]
+    asked = []
+
+    def texts(some):
+        asked.extend(r.id for r in some)
+        return (next(x.text for x in recs if x.id == r.id) for r in some)
+    light = [replace(r, text="") for r in recs]
+    assert _numbers(light, urls, texts) == _numbers(recs, urls)
+    assert _numbers(recs, urls)["某房〔2023〕52号"]["named"] == [["c.html", recs[0].title]] and asked == ["d"]

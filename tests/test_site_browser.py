@@ -246,3 +246,16 @@ def test_every_page_fits_a_phone(page, served, width):
     page.goto(base + "deadlines.html")
     item = page.locator("table.deadlines td.card-text").first.bounding_box()
     assert item["width"] > 0.7 * width
+
+
+def test_recurring_deadlines_of_an_ended_plan_are_past(page, served):
+    """site.js recomputes a recurring deadline's next date in the browser; not after the day its
+    document ends (data-until: the 长治 2024年行动计划 ends with 2024), as `kb deadlines` says."""
+    from datetime import date
+    base, _ = served
+    page.goto(base + "deadlines.html")
+    rows = page.evaluate("""() => [...document.querySelectorAll("tr[data-recur]")].map(r =>
+        ({until: r.getAttribute("data-until"), past: r.classList.contains("past"),
+          left: (r.querySelector(".left") || {}).textContent}))""")
+    ended = [r for r in rows if r["until"] and r["until"] < date.today().isoformat()]
+    assert ended and all(r["past"] and r["left"] in ("—", "已截止") for r in ended), rows

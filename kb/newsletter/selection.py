@@ -63,20 +63,12 @@ def select(records: list[Record], *, date_from: str | None = None, date_to: str 
     return sorted(chosen.values(), key=lambda r: r.id)
 
 
-def common_masthead(records: list[Record]) -> Masthead:
-    """The issue number when every selected document comes from the same newsletter.  Not its
-    publisher: the issue is the user's publication, not a reprint under the source's name (the
-    publisher is given, ``--publisher`` / $KB_PUBLISHER)."""
-    issues = {(r.newsletter or {}).get("issue") or "" for r in records}
-    m = Masthead()
-    if len(issues) == 1:
-        m.issue = issues.pop()
-    return m
-
-
 def new_issue(records: list[Record], rules: Rules, masthead: Masthead | None = None) -> Issue:
-    """An issue of the selected documents, each in its section, in knowledge-base order."""
-    head = common_masthead(records)
+    """An issue of the selected documents, each in its section, in knowledge-base order.  The
+    masthead is the given one: the issue is the user's publication, so neither its publisher nor
+    its issue number is taken from a newsletter the documents were read from (a reprint of the
+    sample compilation's documents is not its issue (2018) 1104 期)."""
+    head = Masthead()
     for k, v in vars(masthead or Masthead(title="")).items():
         if v:
             setattr(head, k, v)

@@ -13,6 +13,10 @@ Public API
     index_positions(text) -> {term: [positions]}   what the chain gives at index time,
                      without Token objects (the build's fast path; a test pins the equality)
     load_user_dict(path) -> int      add a user dictionary (entries added)
+    write_word_table() / use_word_table()   the whole dictionary as an SQLite table (written by
+                     kb build), so that a search cuts short texts without loading it
+    segmenter_for(text), prepare(texts)     a tokenizer cutting those texts as segmenter() does
+    dictionary_total(), frequencies(words)  the dictionary's total and entries, either way
 
 Tokens
     * startchar/endchar are jieba's offsets into the original text, so
@@ -43,13 +47,16 @@ User dictionaries
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import re
+import sqlite3
+import sys
 import threading
 from importlib import resources
+from pathlib import Path
 
-import jieba
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from kb.search import speedups
@@ -68,12 +75,15 @@ ENV_USERDICT = "KB_USERDICT"
 # jieba-next gives jieba's tokens exactly (checked on the corpus with our user dictionary,
 # tests/test_analyzer.py) at 2-4x the speed; jieba itself is the fallback and the reference.
 # KB_SEGMENTER=jieba forces the reference.
-try:
-    import jieba_next as _impl
-except ImportError:                      # no wheel for this platform
-    _impl = jieba
+# jieba itself is imported only when it is used: its import pulls in pkg_resources (0.1 s of
+# every cold search).
 if os.environ.get("KB_SEGMENTER") == "jieba":
-    _impl = jieba
+    import jieba as _impl
+else:
+    try:
+        import jieba_next as _impl
+    except ImportError:                      # no wheel for this platform
+        import jieba as _impl
 SEGMENTER = _impl.__name__
 
 # Creating the Tokenizer is cheap; the dictionary is loaded by segmenter().
@@ -95,14 +105,15 @@ _FOLD_MATTERS = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff03
 _USERDICT_LINE = re.compile(r"^(.+?)(?:\s+(\d+))?(?:\s+([a-z]+))?$")
 
 
-def segmenter() -> jieba.Tokenizer:
+def segmenter() -> "jieba.Tokenizer":
     """Return the shared jieba tokenizer, loading dictionaries on first use."""
     global _ready
     if not _ready:
         with _lock:
             if not _ready:
                 # no "Building prefix dict" chatter
-                jieba.setLogLevel(logging.WARNING)
+                if "jieba" in sys.modules:      # imported (by us or the caller): silence it too
+                    sys.modules["jieba"].setLogLevel(logging.WARNING)
                 logging.getLogger(_impl.__name__).setLevel(logging.WARNING)
                 getattr(_impl, "set_log_level", lambda level: None)(logging.WARNING)
                 _JIEBA.initialize()
@@ -195,7 +206,7 @@ class ChineseTokenizer(Tokenizer):
             return
         pos = start_pos
         folded = value.translate(_FOLD)
-        for word, start, end in segmenter().tokenize(folded, HMM=self.hmm):
+        for word, start, end in segmenter_for(folded).tokenize(folded, HMM=self.hmm):
             if not _WORD.search(word):
                 continue  # whitespace or punctuation: no token, no position
             t.text = word
@@ -224,7 +235,7 @@ class SubwordFilter(Filter):
         self.maxlen = maxlen  # longer tokens are not expanded (quadratic scan)
 
     def __call__(self, tokens):
-        freq = segmenter().FREQ
+        freq = None              # the whole dictionary, loaded only if a token is expanded
         for t in tokens:
             # Read before yielding: later filters change t in place.
             text, chars = t.text, t.chars
@@ -235,6 +246,8 @@ class SubwordFilter(Filter):
                 continue
             if not _HAN.search(text):
                 continue
+            if freq is None:
+                freq = segmenter().FREQ
             for i, j in _subword_spans(text, freq):
                 t.text = text[i:j]
                 if chars:
@@ -408,3 +421,213 @@ def ChineseAnalyzer(mode: str = "auto", hmm: bool = True):
     if mode in ("auto", "index"):
         return ChineseTokenizer(hmm) | SubwordFilter(always=mode == "index") | LowercaseFilter()
     raise ValueError(f"mode must be 'auto', 'index' or 'query', not {mode!r}")
+
+
+# A cold search spent most of its time loading jieba's whole dictionary (500,000 entries,
+# 1-1.5 s) to cut a query of a few words. Cutting a text only looks up its own substrings
+# (every prefix of every word is in FREQ, so the DAG walk stops at the first piece that is
+# not one), so a tokenizer whose FREQ holds just the entries of a text's substrings, with the
+# whole dictionary's total, cuts that text exactly as the whole one does. `kb build` writes
+# the whole FREQ (base dictionary + user dictionaries) once to an SQLite table in the user's
+# cache folder, named by a hash of what it was made from (one table per dictionary, not one per
+# index: writing it takes ~1 s); a search opens it (use_word_table) and each short text to cut
+# adds its substrings' entries to one small tokenizer (segmenter_for).
+WORD_TABLE = "segdict-{}.sqlite"
+ENV_CACHE = "KB_CACHE_DIR"
+COVER_MAX = 2000            # longer texts: the whole dictionary is cheaper than the lookups
+_table: dict = {}           # "path", "db": sqlite3 connection, "maxlen", "total"
+_small = None               # the small tokenizer
+_looked: set[str] = set()   # substrings already looked up
+
+
+def cache_dir() -> Path:
+    """$KB_CACHE_DIR, else $XDG_CACHE_HOME/kb, else ~/.cache/kb."""
+    if os.environ.get(ENV_CACHE):
+        return Path(os.environ[ENV_CACHE])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb"
+
+
+@functools.lru_cache(maxsize=1)
+def dictionary_key() -> str:
+    """A hash of what the whole FREQ is made from: the segmenter and its version, the
+    package user dictionary and the KB_USERDICT files (their contents)."""
+    h = hashlib.sha256(f"{SEGMENTER} {getattr(_impl, '__version__', '')} 1".encode())
+    h.update(resources.files("kb").joinpath("data/userdict.txt").read_bytes())
+    for path in os.environ.get(ENV_USERDICT, "").split(os.pathsep):
+        if path:
+            h.update(os.path.realpath(path).encode() + b"\0")
+            try:
+                h.update(Path(path).read_bytes())
+            except OSError:
+                h.update(b"unreadable")
+    return h.hexdigest()[:16]
+
+
+def write_word_table(folder: str | os.PathLike | None = None) -> Path | None:
+    """Write the whole dictionary's FREQ to ``folder/segdict-<key>.sqlite`` (default folder:
+    cache_dir()) unless it is there. Loads the whole dictionary if it is not loaded yet.
+    Best effort: None if the folder cannot be written."""
+    folder = Path(folder) if folder is not None else cache_dir()
+    path = folder / WORD_TABLE.format(dictionary_key())
+    if path.exists():
+        return path
+    jb = segmenter()
+    known = {_PACKAGE} | {os.path.realpath(p) for p in os.environ.get(ENV_USERDICT, "").split(os.pathsep) if p}
+    if _loaded - known:
+        return None         # load_user_dict() added words the key does not know: no table
+    tmp = folder / f".{path.name}.tmp-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        db = sqlite3.connect(tmp)
+        with db:
+            db.execute("CREATE TABLE freq (w TEXT PRIMARY KEY, f INTEGER NOT NULL) WITHOUT ROWID")
+            db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v)")
+            db.executemany("INSERT INTO freq VALUES (?, ?)", jb.FREQ.items())
+            db.executemany("INSERT INTO meta VALUES (?, ?)",
+                           [("total", jb.total), ("maxlen", max(map(len, jb.FREQ), default=1))])
+        db.close()
+        os.replace(tmp, path)
+    except (OSError, sqlite3.Error):
+        tmp.unlink(missing_ok=True)
+        return None
+    return path
+
+
+def use_word_table(folder: str | os.PathLike | None = None) -> bool:
+    """Cut short texts with the entries of the word table in ``folder`` (default cache_dir())
+    instead of loading the whole dictionary, if there is one for the current dictionary."""
+    path = (Path(folder) if folder is not None else cache_dir()) / WORD_TABLE.format(dictionary_key())
+    with _lock:
+        if _table.get("path") == path:
+            return True
+        if not path.exists():
+            return False
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            meta = dict(db.execute("SELECT k, v FROM meta"))
+        except sqlite3.Error:
+            return False
+        _reset_small()
+        _table.update(path=path, db=db, total=meta["total"], maxlen=int(meta["maxlen"]))
+        return True
+
+
+def dictionary_total() -> int:
+    """The whole dictionary's frequency total (from the word table when one is in use)."""
+    if not _ready and "db" in _table:
+        return _table["total"]
+    return segmenter().total
+
+
+def frequencies(words) -> dict[str, int]:
+    """The dictionary's entry of each of ``words`` that has one (from the word table when one is
+    in use: one pass over it, without holding the whole dictionary)."""
+    if not _ready and "db" in _table:
+        words = words if isinstance(words, (set, frozenset)) else set(words)
+        with _lock:
+            return {w: f for w, f in _table["db"].execute("SELECT w, f FROM freq") if w in words}
+    freq = segmenter().FREQ
+    return {w: freq[w] for w in words if w in freq}
+
+
+def _reset_small() -> None:
+    global _small
+    old = _table.pop("db", None)
+    if old is not None:
+        old.close()
+    _table.clear()
+    _small = None
+    _looked.clear()
+
+
+def segmenter_for(text: str):
+    """A tokenizer that cuts ``text`` as segmenter() does: the small one when a word table
+    is in use and the whole dictionary is not loaded, else segmenter()."""
+    if _ready or "db" not in _table or len(text) > COVER_MAX:
+        return segmenter()
+    return prepare([text])
+
+
+def prepare(texts):
+    """Add the entries of the substrings of ``texts`` to the small tokenizer at once (one rebuild
+    of jieba-next's trie for many texts, e.g. every alias form) and return it; segmenter() when
+    no word table is in use."""
+    global _small
+    if _ready or "db" not in _table:
+        return segmenter()
+    with _lock:
+        if _small is None:
+            _small = _impl.Tokenizer()
+            _small.FREQ, _small.total, _small.initialized = {}, _table["total"], True
+        maxlen = _table["maxlen"]
+        pieces = {t[i:j] for t in texts for i in range(len(t)) for j in range(i + 1, min(len(t), i + maxlen) + 1)}
+        pieces -= _looked
+        if pieces:
+            _looked.update(pieces)
+            pieces = list(pieces)
+            db, got = _table["db"], []
+            for k in range(0, len(pieces), 900):
+                part = pieces[k:k + 900]
+                got += db.execute(f"SELECT w, f FROM freq WHERE w IN ({','.join('?' * len(part))})", part)
+            if got:
+                _small.FREQ.update(got)
+                if hasattr(_small, "_ensure_rust_prefix"):    # jieba-next's trie, rebuilt now
+                    _small._rust_prefix = None
+                    _small._ensure_rust_prefix()
+        return _small
+
+
+def dictionary_total() -> int:
+    """The whole dictionary's frequency total (from the word table when one is in use)."""
+    if not _ready and "db" in _table:
+        return _table["total"]
+    return segmenter().total
+
+
+def frequencies(words) -> dict[str, int]:
+    """The dictionary's entry of each of ``words`` that has one (from the word table when one is
+    in use: one pass over it, without holding the whole dictionary)."""
+    if not _ready and "db" in _table:
+        words = words if isinstance(words, (set, frozenset)) else set(words)
+        with _lock:
+            return {w: f for w, f in _table["db"].execute("SELECT w, f FROM freq") if w in words}
+    freq = segmenter().FREQ
+    return {w: freq[w] for w in words if w in freq}
+
+
+def _reset_small() -> None:
+    global _small
+    old = _table.pop("db", None)
+    if old is not None:
+        old.close()
+    _table.clear()
+    _small = None
+    _looked.clear()
+
+
+def segmenter_for(text: str):
+    """A tokenizer that cuts ``text`` as segmenter() does: the small one when a word table
+    is in use and the whole dictionary is not loaded, else segmenter()."""
+    if _ready or "db" not in _table or len(text) > COVER_MAX:
+        return segmenter()
+    global _small
+    with _lock:
+        if _small is None:
+            _small = _impl.Tokenizer()
+            _small.FREQ, _small.total, _small.initialized = {}, _table["total"], True
+        maxlen, n = _table["maxlen"], len(text)
+        pieces = {text[i:j] for i in range(n) for j in range(i + 1, min(n, i + maxlen) + 1)} - _looked
+        if pieces:
+            _looked.update(pieces)
+            pieces = list(pieces)
+            db, got = _table["db"], []
+            for k in range(0, len(pieces), 900):
+                part = pieces[k:k + 900]
+                got += db.execute(f"SELECT w, f FROM freq WHERE w IN ({','.join('?' * len(part))})", part)
+            if got:
+                _small.FREQ.update(got)
+                if hasattr(_small, "_ensure_rust_prefix"):    # jieba-next's trie, rebuilt now
+                    _small._rust_prefix = None
+                    _small._ensure_rust_prefix()
+        return _small

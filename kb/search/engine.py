@@ -19,9 +19,10 @@ import heapq
 from bisect import insort
 
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
 
 from kb.search.phrase import FastPhrase, adjacent, consecutive
 from kb.search.postings import Postings
@@ -47,9 +48,29 @@ def _norms(sub, segment: int, field: str, K1: float, B: float, avgfl: float, sto
     key = ("norms", segment, field, K1, B, avgfl)
     norms = store.get(key)
     if norms is None:
-        lengths = (sub.doc_field_length(d, field, 1) for d in range(sub.doc_count_all()))
-        norms = store[key] = [None if fl is None else K1 * ((1 - B) + B * fl / avgfl) for fl in lengths]
+        raw = _length_bytes(sub, field)
+        if raw is not None:     # one value per length byte, then a look-up per document
+            table = [None] + [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(1, 256)]
+            norms = store[key] = [table[b] for b in raw]
+        else:
+            lengths = (sub.doc_field_length(d, field, 1) for d in range(sub.doc_count_all()))
+            norms = store[key] = [None if fl is None else K1 * ((1 - B) + B * fl / avgfl) for fl in lengths]
     return norms
+
+
+def _length_bytes(sub, field: str) -> bytes | None:
+    """The length byte of every document of a segment, read at once from whoosh3's lengths column
+    (what doc_field_length reads document by document: 0.1 s of a cold search on 10,000
+    documents); None when the column is not that one (then the caller asks doc_field_length)."""
+    try:
+        col = sub.reader()._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        if col is None or col._typecode != "B" or col._fixedlen != 1 or col._reverse:
+            return None
+        n = sub.doc_count_all()
+        raw = bytes(col._dbfile.get(col._basepos, min(col._count, n)))
+        return raw + col._defaultbytes * (n - len(raw))
+    except (AttributeError, TypeError):
+        return None
 
 
 def _weighted(kind: str, items: list):

@@ -17,6 +17,7 @@ from whoosh import fields, index as windex
 
 from kb import aliases
 from kb.model import Record
+from kb.search import analyzer
 from kb.search.analyzer import ChineseAnalyzer
 from kb.search.writer import FastSegmentWriter
 
@@ -146,6 +147,7 @@ class IndexWriter:
         tmp = self.dir / (POINTER + f".tmp-{os.getpid()}")
         tmp.write_text(self.gen.name)
         os.replace(tmp, self.dir / POINTER)
+        analyzer.write_word_table()          # once per dictionary: searches cut queries with it
         # keep the generation just replaced (a search may still read it), drop older ones
         for old in self.dir.glob(PREFIX + "*"):
             if old not in (self.gen, self.prev) and old.is_dir():

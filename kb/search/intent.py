@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from kb import aliases, regions
-from kb.search.analyzer import ChineseAnalyzer, _subword_spans, segmenter
+from kb.search.analyzer import ChineseAnalyzer, _subword_spans, segmenter_for
 
 CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4",
              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -110,7 +110,7 @@ def parse(text: str) -> Intent:
                          int(m.group(3)) if m.group(3) else None))
     text = _DATE.sub(" ", text)
     abbr = _abbreviations()
-    freq = segmenter().FREQ
+    freq = segmenter_for(text).FREQ         # the entries of the query's substrings suffice
     seen = set()
     for chunk in text.split():
         if chunk in abbr:                       # 粤 alone: 广东 / 广东省

@@ -25,6 +25,7 @@ from kb import rules
 from kb.extract import titles
 from kb.extract.numbers import find_numbers, normalize, partial_key
 from kb.search import engine, facets as sfacets, index as sindex, intent, rank
+from kb.search import analyzer
 from kb.search.analyzer import ChineseAnalyzer
 from kb.search.phrase import FastPhrase, fast_phrases
 from kb.structure import section_at
@@ -60,6 +61,7 @@ def _searcher(index_dir):
         held[1].close()
     from whoosh import index as windex
     searcher = windex.open_dir(gen).searcher()
+    analyzer.use_word_table()               # cut queries without loading the whole dictionary
     cache[key] = (gen, searcher)
     return searcher
 
@@ -67,6 +69,8 @@ def _searcher(index_dir):
 def _may_be_number(s, prefix: str) -> bool:
     """Whether a document number in the index starts with ``prefix`` (ASCII case aside, as
     SQLite's LIKE): most words are not the start of any, and asking SQLite costs ~3 ms."""
+    if not re.search("[A-Za-z]", prefix):    # no case to fold: one seek in the terms index
+        return next(iter(s.reader().expand_prefix("doc_number", prefix)), None) is not None
     kept = engine.cache(s)
     numbers = kept.get("numbers")
     if numbers is None:
@@ -196,7 +200,7 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
     _check(f, limit)
     s = _searcher(index_dir)
     flt = _Filter(index_dir, f, today) if f else None
-    result: dict = {"query": query, "filters": f, "mode": "words", "hits": [], "total": 0}
+    result: dict = {"query": query, "filters": f, "mode": "words", "total": 0, "total_exact": True, "hits": []}
 
     number = query_number(text) if text else None
     citers: set = set()

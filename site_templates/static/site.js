@@ -22,8 +22,10 @@
   var t = new Date(), now = day(t.getFullYear(), t.getMonth() + 1, t.getDate());
   document.querySelectorAll("[data-due]").forEach(function (row) {
     var due = row.getAttribute("data-due"), key = row.getAttribute("data-recur"), n = null;
+    var until = row.getAttribute("data-until");   // a recurring deadline's document ends then
     if (key) n = next(key, now, t);
     else if (due) n = day(+due.slice(0, 4), +due.slice(5, 7), +due.slice(8, 10));
+    if (key && until && n !== null && n > day(+until.slice(0, 4), +until.slice(5, 7), +until.slice(8, 10))) n = null;
     var left = n === null ? null : n - now, cell = row.querySelector(".left"), when = row.querySelector(".due");
     if (key && when && n !== null) when.textContent = iso(n);
     if (cell) cell.textContent = left === null ? "—" : left < 0 ? "已截止" : left === 0 ? "今天截止" : "剩 " + left + " 天";
