@@ -188,7 +188,7 @@ def test_cli_search_json_and_text(idx):
         res = json.loads(r.output)
         assert {"query", "filters", "mode", "total", "total_exact", "hits"} <= set(res), args
         shapes[args[0]] = (r.exit_code, res)
-    assert shapes["专精特新"][1]["filters"] == {"year": "2018"} and shapes["专精特新"][1]["hits"]
+    assert shapes["专精特新"][1]["filters"] == {"year": 2018} and shapes["专精特新"][1]["hits"]
     code, res = shapes["国发〔2016〕74号"]
     assert code == 1 and res["mode"] == "number" and res["missing"] == "国发〔2016〕74号"
     assert res["hits"] and all(h["citing"] for h in res["hits"]) and res["cited_by"]
