@@ -476,7 +476,7 @@ def test_phrase_checks_in_c_are_pythons(monkeypatch):
 
 def test_query_with_nothing_to_search_finds_nothing_quickly(idx):
     # a bare wildcard or question word is not Whoosh query syntax over every word
-    for q in ("*", "?", "吗"):
+    for q in ("*", "?", "吗", "\udcff"):     # (a lone surrogate: an undecodable byte of argv)
         res = search(idx, q)
         assert res["hits"] == [] and res["total"] == 0
     assert search(idx, "2018年")["total"] > 0      # a date alone is still a query

@@ -192,6 +192,8 @@ def search(index_dir, query: str, *, issuer=None, year=None, region=None, catego
            status=None, open_only=False, today: date | None = None, sort: str = "relevance",
            limit: int | None = 10, facets: bool = False, snippets: bool = True) -> dict:
     today = today or date.today()
+    # a lone surrogate (an undecodable byte of the shell's argument) is no character: '?'
+    query = query.encode("utf-8", "replace").decode("utf-8")
     text, inline = split_filters(query)
     f = {"issuer": issuer, "year": year, "region": region, "category": category, "doc_type": doc_type,
          "status": status, "open_only": open_only}
