@@ -306,8 +306,9 @@ def _number_scores(index_dir, s, number: str, allow, citers: set) -> dict:
         out[d] = OWN
     if out:
         subjects = {titles.subject(s.stored_fields(d).get("title")) for d in out}
+        # (a copy has the same title: its title field is enough, and cheap)
         _by_subject(s, subjects, allow, out, COPY, lambda d, f: titles.subject(f.get("title")) in subjects
-                    and not f.get("doc_number"))
+                    and not f.get("doc_number"), fields=("title",))
     else:
         named = _cited_subjects(index_dir, number, citers)
         ids = {s.stored_fields(d)["id"]: d for d in _by_subject(s, named, allow, {}, 0.0, lambda d, f: True)}
@@ -339,14 +340,14 @@ def _via(score) -> str:
 NAMED_CHECK = 20      # candidates whose text is read to see the cited title printed unquoted
 
 
-def _by_subject(s, subjects: set, allow, out: dict, tier: float, keep) -> dict:
-    """Documents having one of the 事由 as a phrase in title or body that ``keep(docnum, stored
+def _by_subject(s, subjects: set, allow, out: dict, tier: float, keep, fields=("title", "body")) -> dict:
+    """Documents having one of the 事由 as a phrase in ``fields`` that ``keep(docnum, stored
     fields)`` accepts, added to ``out`` at ``tier`` (unless already there)."""
     for subj in subjects:
         toks = intent.tokens(subj) if len(subj) >= 6 else []
         if not toks:
             continue
-        q = Q.Or([FastPhrase(f, toks) for f in ("title", "body")])
+        q = Q.Or([FastPhrase(f, toks) for f in fields])
         got = engine.Evaluation(s, q, allow).scores(verify=True)
         top = max(got.values(), default=1.0) or 1.0
         for d, sc in sorted(got.items(), key=lambda x: -x[1]):
