@@ -29,3 +29,17 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="session")
 def records(built):
     return store.load_records(built[0])
+
+
+def doc(title: str, number: str, body: str = "现将有关事项通知如下。") -> str:
+    """A small 公文 with a title, a number, an addressee, a body and a signature."""
+    return f"{title}\n{number}\n各省、自治区、直辖市人民政府：\n{body}\n国务院\n2019年1月2日\n"
+
+
+def corpus(tmp_path, files: dict, name="corpus"):
+    """A corpus folder of ``files`` ({file name: text}) under tmp_path."""
+    c = tmp_path / name
+    c.mkdir()
+    for fname, text in files.items():
+        (c / fname).write_text(text, encoding="utf-8")
+    return c

@@ -9,17 +9,10 @@ from hypothesis import given, settings, strategies as st
 from kb import pipeline, rules
 from kb.errors import KbError
 
-
-def doc(title: str, number: str, body: str = "现将有关事项通知如下。") -> str:
-    return f"{title}\n{number}\n各省、自治区、直辖市人民政府：\n{body}\n国务院\n2019年1月2日\n"
+from conftest import corpus, doc  # noqa: E402
 
 
-def corpus(tmp_path, files: dict):
-    c = tmp_path / "corpus"
-    c.mkdir()
-    for name, text in files.items():
-        (c / name).write_text(text, encoding="utf-8")
-    return c
+
 
 
 OLD_VALUE = (r"(?P<value>\d+(?:\.\d+)?)\s*(?:[-—–~～至]\s*\d+(?:\.\d+)?)?\s*(?P<unit>%|万元|元|个百分点|家|个)")

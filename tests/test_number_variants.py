@@ -8,17 +8,8 @@ from click.testing import CliRunner
 from kb import pipeline, store
 from kb.cli import main
 
+from conftest import corpus, doc
 
-def doc(title: str, number: str, body: str = "现将有关事项通知如下。") -> str:
-    return f"{title}\n{number}\n各省、自治区、直辖市人民政府：\n{body}\n国务院\n2019年1月2日\n"
-
-
-def corpus(tmp_path, files: dict):
-    c = tmp_path / "corpus"
-    c.mkdir()
-    for name, text in files.items():
-        (c / name).write_text(text, encoding="utf-8")
-    return c
 
 
 @pytest.fixture(scope="module")

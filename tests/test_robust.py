@@ -22,22 +22,13 @@ from kb.cli import main
 from kb.errors import Busy, KbError
 from kb.read.html import read_page
 
-from conftest import ROOT
+from conftest import ROOT, corpus, doc
 
-
-def doc(title: str, number: str, body: str = "现将有关事项通知如下。") -> str:
-    return f"{title}\n{number}\n各省、自治区、直辖市人民政府：\n{body}\n国务院\n2019年1月2日\n"
 
 
 GOOD = doc("关于甲的通知", "国发〔2019〕1号")
 
 
-def corpus(tmp_path, files: dict, name="corpus") -> Path:
-    c = tmp_path / name
-    c.mkdir()
-    for fname, text in files.items():
-        (c / fname).write_text(text, encoding="utf-8")
-    return c
 
 
 def kb(*args, timeout=60, **kw) -> subprocess.CompletedProcess:
