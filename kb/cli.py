@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gc
 import json
 import os
 import sys
@@ -110,6 +111,10 @@ class _LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="kb")
 def main():
     """Knowledge base of Chinese government policy documents (政策文件)."""
+    # A command is one short process that builds many small objects and frees them by reference
+    # counting: collecting young objects every 700 allocations cost `kb match` 40 % of its time
+    # on 10,000 documents.  Cycles are still collected, less often.
+    gc.set_threshold(100_000, 50, 100)
 
 
 @main.command()

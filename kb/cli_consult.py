@@ -41,15 +41,17 @@ def deadlines(index_dir, today, date_from, date_to, open_only, occurrences, ics_
     if as_json:
         click.echo(_dump(items))
         return
+    out = []        # printed at once: thousands of lines
     for x in items:
         when = x["date"] + (f" {x['time']}" if x["time"] else "")
         state = f"closed {-x['days_left']} days ago" if x["state"] == "closed" else f"{x['days_left']} days left"
         if x["opens"]:
             state = f"window {'opens' if x['state'] == 'opens_later' else 'opened'} {x['opens'].replace('T', ' ')}, {state}"
         rule = f" [{x['rule']}]" if x["rule"] else ""
-        click.echo(f"{when}  {state}{rule}  {x['doc_number'] or x['id']}  {x['title'] or ''}")
-        click.echo(f"    {x['text']}")
-    click.echo(f"{len(items)} deadlines" + (f"; calendar written to {ics_file}" if ics_file else ""))
+        out.append(f"{when}  {state}{rule}  {x['doc_number'] or x['id']}  {x['title'] or ''}")
+        out.append(f"    {x['text']}")
+    out.append(f"{len(items)} deadlines" + (f"; calendar written to {ics_file}" if ics_file else ""))
+    click.echo("\n".join(out))
 
 
 @click.command()
@@ -125,21 +127,19 @@ def match(index_dir, today, profile_file, region, city, industry, size, revenue,
     if as_json:
         click.echo(_dump(res))
         return
-    click.echo(f"{len(res['matches'])} policies apply on {res['today']}:")
+    out = [f"{len(res['matches'])} policies apply on {res['today']}:"]     # printed at once: thousands of lines
     for i, m in enumerate(res["matches"], 1):
-        click.echo(f"{i}. {m['title'] or m['id']}  [{m['doc_number'] or m['id']} · {m['region']} · {m['status']['status']}]")
-        for w in m["why"]:
-            click.echo(f"   + {w}")
-        for c in m["check"]:
-            click.echo(f"   ? {c if len(c) <= 100 else c[:99] + '…'}")
+        out.append(f"{i}. {m['title'] or m['id']}  [{m['doc_number'] or m['id']} · {m['region']} · {m['status']['status']}]")
+        out.extend(f"   + {w}" for w in m["why"])
+        out.extend(f"   ? {c if len(c) <= 100 else c[:99] + '…'}" for c in m["check"])
     by_condition = [x for x in res["excluded"] if x.get("conditions")]
     if by_condition:
-        click.echo("Not matched because a condition fails:")
-        for x in by_condition:
-            click.echo(f"  - {x['title'] or x['id']}: {x['reason']}")
+        out.append("Not matched because a condition fails:")
+        out.extend(f"  - {x['title'] or x['id']}: {x['reason']}" for x in by_condition)
     others = len(res["excluded"]) - len(by_condition)
     if others:
-        click.echo(f"{others} other documents excluded (region, validity or date; --json lists them with reasons)")
+        out.append(f"{others} other documents excluded (region, validity or date; --json lists them with reasons)")
+    click.echo("\n".join(out))
 
 
 COMMANDS = [deadlines, cites, cited_by, missing, match]

@@ -38,8 +38,10 @@ def deadlines(index_dir, today: date, start: date | None = None, end: date | Non
               open_only: bool = False, occurrences: int = OCCURRENCES) -> list[dict]:
     """Deadlines of the whole knowledge base, soonest first (see :func:`deadline_items`); only the
     documents having deadlines are read, from the store's tables (not their records or texts)."""
-    return deadline_items(store.deadline_records(index_dir), today, start, end, open_only, occurrences,
-                          repeals=store.repeal_index(index_dir))
+    # what is closed on ``today`` (or before ``start``) is left in the store
+    since = max(today, start or today) if open_only else start
+    return deadline_items(store.deadline_records(index_dir, since and since.isoformat()), today, start, end, open_only,
+                          occurrences, repeals=store.repeal_index(index_dir))
 
 
 def deadline_items(records: list[Record], today: date, start: date | None = None, end: date | None = None,
@@ -329,7 +331,8 @@ def match(index_dir, profile: Profile, today: date, open_only: bool = False) -> 
     Read from the store without the texts (``store.policy_records``); the profile's terms are
     counted by SQLite in the texts of the policies that pass the other tests only."""
     repeals = store.repeal_index(index_dir)
-    open_dl = deadline_items(store.deadline_records(index_dir), today, open_only=True, occurrences=1, repeals=repeals)
+    open_dl = deadline_items(store.deadline_records(index_dir, today.isoformat()), today, open_only=True,
+                             occurrences=1, repeals=repeals)
     return match_records(store.policy_records(index_dir), profile, today, open_only, repeals=repeals,
                          open_deadlines=open_dl, mentions=lambda ids, term: store.mentions(index_dir, ids, term))
 
@@ -351,17 +354,19 @@ def match_records(records: list[Record], profile: Profile, today: date, open_onl
     for x in open_deadlines:
         open_dl.setdefault(x["id"], []).append(x)
     terms = [t for t in dict.fromkeys([profile.size, profile.industry, *profile.qualifications]) if t]
-    judged = [_judge(rec, profile, today, repeals, open_dl.get(rec.id, []), {}) for rec in records]
+    judged = [_judge(rec, profile, today, repeals, open_dl.get(rec.id, [])) for rec in records]
     if mentions is None:
         counts = {t: {r.id: r.text.count(t) for r, res in zip(records, judged) if res["ok"]} for t in terms}
     else:
         ok_ids = [res["id"] for res in judged if res["ok"]]
         counts = {t: mentions(ok_ids, t) for t in terms}
-    if terms:       # the matches again, with the mentions of the client's terms
-        judged = [_judge(rec, profile, today, repeals, open_dl.get(rec.id, []), counts) if res["ok"] else res
-                  for rec, res in zip(records, judged)]
     matches, excluded = [], []
     for res in judged:
+        at = res.pop("_mentions_at", None)
+        if at is not None:      # the client's terms, counted for the matches only
+            said = [(t, n) for t in terms if (n := counts[t].get(res["id"], 0))]
+            res["why"][at:at] = [f"mentions {t} ({n}×)" for t, n in said]
+            res["score"] += sum(min(n, 3) for _, n in said)
         (matches if res.pop("ok") else excluded).append(res)
     if open_only:
         matches = [m for m in matches if m["open_deadlines"]]
@@ -398,8 +403,9 @@ def _ordinal(day: str | None) -> int:
     return date.fromisoformat(day).toordinal() if day else 0
 
 
-def _judge(rec: Record, p: Profile, today: date, repeals: dict, open_deadlines: list[dict],
-           mentions: dict[str, dict[str, int]]) -> dict:
+def _judge(rec: Record, p: Profile, today: date, repeals: dict, open_deadlines: list[dict]) -> dict:
+    """The verdict on one record; a match's ``_mentions_at`` is where in ``why`` the mentions of the
+    client's terms go (they are counted afterwards, in the matches' texts only)."""
     scope, place = _scope(rec)
     st = status(rec, today, repeals)
     res = {"id": rec.id, "doc_number": rec.doc_number, "title": rec.title, "date": rec.date,
@@ -430,11 +436,7 @@ def _judge(rec: Record, p: Profile, today: date, repeals: dict, open_deadlines: 
         if c["verdict"] == "check":
             by_sentence.setdefault(c["text"], []).append(c["why"])
     check.extend(f"{'; '.join(dict.fromkeys(w))}：{t}" for t, w in by_sentence.items())
-    for term in dict.fromkeys([p.size, p.industry, *p.qualifications]):
-        n = mentions.get(term, {}).get(rec.id, 0) if term else 0
-        if n:
-            why.append(f"mentions {term} ({n}×)")
-            score += min(n, 3)
+    mentions_at = len(why)
     if rec.support:
         why.append("support: " + "、".join(dict.fromkeys(_measure_label(s) for s in rec.support)))
         score += 1
@@ -447,7 +449,7 @@ def _judge(rec: Record, p: Profile, today: date, repeals: dict, open_deadlines: 
     if not rec.conditions:
         check.append("no eligibility conditions were extracted: read the document")
     return {**res, "ok": True, "score": score, "why": why, "check": check, "conditions": conds,
-            "support": rec.support, "open_deadlines": open_deadlines}
+            "support": rec.support, "open_deadlines": open_deadlines, "_mentions_at": mentions_at}
 
 
 def _measure_label(s: dict) -> str:

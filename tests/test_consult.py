@@ -348,3 +348,16 @@ def test_industry_and_qualification(index):
     assert "condition met: 行业 制造业: the client is in 制造业" in giants["why"]
     assert "condition met: 资质 专精特新: the client has it" in giants["why"]
     assert any(w.startswith("mentions 专精特新") for w in giants["why"])
+
+
+@pytest.mark.parametrize("today", [date(2018, 12, 1), date(2019, 1, 15), date(2024, 6, 1)])
+def test_store_reads_give_what_the_full_records_give(index, records, today):
+    """`kb match` and `kb deadlines` read light records (columns, the small policy JSON, only the
+    deadlines not closed): their answers equal those computed from the complete records."""
+    profile = consult.load_profile(region="山西", size="中小企业", qualifications=["高新技术企业"])
+    full = consult.match_records(records, profile, today)
+    assert consult.match(index, profile, today) == full
+    assert full["matches"] and any(m["conditions"] for m in full["matches"])
+    assert consult.deadlines(index, today, open_only=True) == consult.deadline_items(records, today, open_only=True)
+    start = date(2019, 1, 1)
+    assert consult.deadlines(index, today, start=start) == consult.deadline_items(records, today, start=start)
