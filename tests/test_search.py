@@ -474,6 +474,40 @@ def test_phrase_checks_in_c_are_pythons(monkeypatch):
     assert speedups.C.consecutive([[1, 0], [2]]) is None and speedups.C.consecutive([[1.5], [2]]) is None
 
 
+def test_ranking_dict_arithmetic_in_c_is_pythons(monkeypatch):
+    # kb.search.speedups.bm25 / add_into / max_into: the C loops give the Python reference's
+    # values exactly (same IEEE operations in the same order), other numbers included
+    import random
+    from kb.search import speedups
+    if speedups.C is None:
+        pytest.skip("kb/search/_speedups.c not compiled")
+    rnd = random.Random(5)
+    norms = [rnd.uniform(0.1, 3.0) for _ in range(500)]
+    ids = sorted(rnd.sample(range(500), 200))
+    ws = [float(rnd.randint(1, 9)) for _ in ids]
+    dicts = [{d: rnd.uniform(-1, 5) for d in rnd.sample(range(300), 120)} for _ in range(6)]
+    dicts.append({1: 2, 2: 0, 7: 3.5})            # ints: Python's + and > in C as well
+
+    def run():
+        out = [speedups.bm25(ids, ws, 1.7, 2.2, norms)]
+        for how in (speedups.add_into, speedups.max_into):
+            acc: dict = {}
+            for d in dicts:
+                how(acc, d)
+            out.append(acc)
+        return out
+    c = run()
+    monkeypatch.setattr(speedups, "C", None)
+    assert c == run()
+    assert all(type(v) is type(w) for a, b in zip(c, run()) for v, w in zip(a.values(), b.values()))
+    assert any(v <= 0 for v in dicts[0].values()) and all(v > 0 for v in c[2].values())
+    monkeypatch.undo()
+    with pytest.raises(IndexError):                 # a docnum outside the norms: the reference decides
+        speedups.C.bm25([600], [1.0], 1.0, 2.2, norms)
+    assert speedups.bm25([0, 3], [1.0, 2.0], 1.0, 2.2, [0.5, None, None, 1.0]) == \
+        {0: 2.2 / 1.5, 3: 4.4 / 3.0}
+
+
 def test_query_with_nothing_to_search_finds_nothing_quickly(idx):
     # a bare wildcard or question word is not Whoosh query syntax over every word
     for q in ("*", "?", "吗", "\udcff"):     # (a lone surrogate: an undecodable byte of argv)

@@ -332,7 +332,102 @@ add_postings(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(length);
 }
 
+/* Dict arithmetic of the ranking (kb.search.speedups has the Python reference of each). */
+
+/* bm25(ids, weights, idf, k1p1, norms) -> {id: idf * ((w * k1p1) / (w + norms[id]))} */
+static PyObject *
+bm25(PyObject *self, PyObject *args)
+{
+    PyObject *ids, *ws, *norms;
+    double idf, k1p1;
+    if (!PyArg_ParseTuple(args, "O!O!ddO!:bm25", &PyList_Type, &ids, &PyList_Type, &ws, &idf, &k1p1,
+                          &PyList_Type, &norms))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(ids), m = PyList_GET_SIZE(norms);
+    if (PyList_GET_SIZE(ws) != n) {
+        PyErr_SetString(PyExc_ValueError, "ids and weights differ in length");
+        return NULL;
+    }
+    PyObject *out = PyDict_New();
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *d = PyList_GET_ITEM(ids, i);
+        Py_ssize_t k = PyLong_AsSsize_t(d);
+        if (k == -1 && PyErr_Occurred())
+            goto fail;
+        if (k < 0 || k >= m) {
+            PyErr_SetString(PyExc_IndexError, "docnum outside the norms");
+            goto fail;
+        }
+        double w = PyFloat_AsDouble(PyList_GET_ITEM(ws, i));
+        if (w == -1.0 && PyErr_Occurred())
+            goto fail;
+        PyObject *no = PyList_GET_ITEM(norms, k);
+        if (!PyFloat_Check(no)) {
+            PyErr_SetString(PyExc_TypeError, "a norm is not a float");
+            goto fail;
+        }
+        PyObject *v = PyFloat_FromDouble(idf * ((w * k1p1) / (w + PyFloat_AS_DOUBLE(no))));
+        if (v == NULL || PyDict_SetItem(out, d, v) < 0) {
+            Py_XDECREF(v);
+            goto fail;
+        }
+        Py_DECREF(v);
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* merge(dst, src, how): for each d, s of src: how 0: dst[d] = s if d not in dst else dst[d] + s;
+ * how 1: dst[d] = s when s > dst.get(d, 0.0).  Floats take the fast path, other numbers
+ * Python's own + and >. */
+static PyObject *
+merge(PyObject *self, PyObject *args)
+{
+    PyObject *dst, *src;
+    int how;
+    if (!PyArg_ParseTuple(args, "O!O!i:merge", &PyDict_Type, &dst, &PyDict_Type, &src, &how))
+        return NULL;
+    static PyObject *zero = NULL;
+    if (zero == NULL && (zero = PyFloat_FromDouble(0.0)) == NULL)
+        return NULL;
+    Py_ssize_t i = 0;
+    PyObject *d, *s;
+    while (PyDict_Next(src, &i, &d, &s)) {
+        PyObject *x = PyDict_GetItemWithError(dst, d);      /* borrowed */
+        if (x == NULL && PyErr_Occurred())
+            return NULL;
+        int floats = PyFloat_CheckExact(s) && (x == NULL || PyFloat_CheckExact(x));
+        if (how == 1) {
+            int gt = floats ? PyFloat_AS_DOUBLE(s) > (x == NULL ? 0.0 : PyFloat_AS_DOUBLE(x))
+                            : PyObject_RichCompareBool(s, x == NULL ? zero : x, Py_GT);
+            if (gt < 0)
+                return NULL;
+            if (gt && PyDict_SetItem(dst, d, s) < 0)
+                return NULL;
+            continue;
+        }
+        if (x == NULL) {
+            if (PyDict_SetItem(dst, d, s) < 0)
+                return NULL;
+            continue;
+        }
+        PyObject *v = floats ? PyFloat_FromDouble(PyFloat_AS_DOUBLE(x) + PyFloat_AS_DOUBLE(s)) : PyNumber_Add(x, s);
+        if (v == NULL || PyDict_SetItem(dst, d, v) < 0) {
+            Py_XDECREF(v);
+            return NULL;
+        }
+        Py_DECREF(v);
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
+    {"bm25", bm25, METH_VARARGS, "bm25(ids, weights, idf, k1p1, norms) -> {id: BM25 score}"},
+    {"merge", merge, METH_VARARGS, "merge(dst, src, how): add (0) or keep the larger (1) scores of src into dst"},
     {"add_postings", add_postings, METH_VARARGS, "add_postings(terms, positions, docnum, boost, one, encode, new_entry) -> length"},
     {"consecutive", consecutive, METH_O, "consecutive(gaps) -> whether the words occur at p, p+1, ... (None: not ints)"},
     {"walk", walk, METH_VARARGS, "walk(blk, route, freq, unknown, hmm, out): jieba's words of a Han block"},

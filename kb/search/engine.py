@@ -24,6 +24,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from kb.search import speedups
 from kb.search.phrase import FastPhrase, adjacent, consecutive
 from kb.search.postings import Postings
 
@@ -233,10 +234,7 @@ class Evaluation:
             a = self._eval(node[1], only, verify)
             b = self._eval(node[2], only, verify)
             big, small = (a, b) if len(a) >= len(b) else (b, a)
-            get = big.get
-            for d, s in small.items():
-                x = get(d)
-                big[d] = s if x is None else x + s     # a + b == b + a in IEEE arithmetic
+            speedups.add_into(big, small)     # a + b == b + a in IEEE arithmetic
             return big
         if kind == "and":          # the documents both sides have (sets), then their scores
             both = self._docs(node) if only is None else self._docs(node) & only
@@ -252,11 +250,15 @@ class Evaluation:
         if kind == "phrase":
             d = self._eval(node[1], only, verify)
             if verify and d:
-                vals = [leaf.gaps(d) for leaf in node[2]]
-                if len(vals) == 2:
-                    a, b = vals
-                    d = {k: s for k, s in d.items() if adjacent(a[k], b[k])}
-                else:
+                leaves = node[2]
+                # every pair of neighbouring words of a phrase is adjacent: the pair of the rarest
+                # words is checked first, and the other words' positions are read for the
+                # documents left only (those of common words are most of the reading)
+                i = min(range(len(leaves) - 1), key=lambda i: leaves[i].size() + leaves[i + 1].size())
+                a, b = leaves[i].gaps(d), leaves[i + 1].gaps(d)
+                d = {k: s for k, s in d.items() if adjacent(a[k], b[k])}
+                if len(leaves) > 2 and d:
+                    vals = [leaf.gaps(d) for leaf in leaves]
                     d = {k: s for k, s in d.items() if consecutive([v[k] for v in vals])}
             return d
         if kind == "sum":          # ArrayUnionMatcher: 0 + s1*boost + s2*boost …, kept when > 0

@@ -46,6 +46,7 @@ def schema() -> fields.Schema:
         effective_until=fields.DATETIME(stored=True),
         deadlines=fields.KEYWORD(stored=True, commas=True),   # ISO dates, and "recurring"
         dated=fields.ID(),       # "yes" when a period of validity is stated: status filters are term queries
+        numbered=fields.ID(),    # "yes" when the document has its own number: number queries skip those at once
     )
 
 
@@ -69,6 +70,7 @@ def document(rec: Record) -> dict:
         "effective_from": _dt(rec.effective_from), "effective_until": _dt(rec.effective_until),
         "deadlines": ",".join(deadline_keys),
         "dated": "yes" if (rec.effective_from or rec.effective_until) else None,
+        "numbered": "yes" if rec.doc_number else None,
     }
     return {k: v for k, v in doc.items() if v not in (None, "")}
 

@@ -21,6 +21,7 @@ from pickle import dumps, loads
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.system import _INT_SIZE, unpack_int
 
+from kb.search import speedups
 from kb.search.phrase import block_deltas
 
 HEAD_BYTES = 1600       # decompressed at first from a block: its docnums and weights (~1.4 KB)
@@ -101,6 +102,12 @@ class Postings:
             return {d: idf * ((w * k1p1) / (w + norm[d])) for d in only if (w := get(d)) is not None}
         return self._score(ids, ws, only)
 
+    def size(self) -> int:
+        """How many postings the term has."""
+        if self.ids is None:
+            self.read()
+        return len(self.ids)
+
     def docs(self) -> set:
         """The documents that have the term (kept: never change it)."""
         if self._docs is None:
@@ -115,7 +122,7 @@ class Postings:
             return dict(zip(ids, ws)) if only is None else {d: w for d, w in zip(ids, ws) if d in only}
         idf, k1p1, norm = self.score
         if only is None:
-            return {d: idf * ((w * k1p1) / (w + norm[d])) for d, w in zip(ids, ws)}
+            return speedups.bm25(ids, ws, idf, k1p1, norm)
         return {d: idf * ((w * k1p1) / (w + norm[d])) for d, w in zip(ids, ws) if d in only}
 
     def gaps(self, docs) -> dict:

@@ -311,9 +311,8 @@ def _number_scores(index_dir, s, number: str, allow, citers: set) -> dict:
                     and not f.get("doc_number"), fields=("title",))
     else:
         named = _cited_subjects(index_dir, number, citers)
-        ids = {s.stored_fields(d)["id"]: d for d in _by_subject(s, named, allow, {}, 0.0, lambda d, f: True)}
-        ids = {i: d for i, d in ids.items() if i not in citers}
-        recs = store.get_many(index_dir, list(ids)[:NAMED_CHECK]) if ids else {}
+        ids = _first_unnumbered_with_subject(s, named, allow, citers, NAMED_CHECK)
+        recs = store.get_many(index_dir, list(ids)) if ids else {}
         for i, rec in recs.items():
             if not rec.doc_number and any(_unquoted(rec.text, x) for x in named):
                 out[ids[i]] = NAMED
@@ -353,6 +352,33 @@ def _by_subject(s, subjects: set, allow, out: dict, tier: float, keep, fields=("
         for d, sc in sorted(got.items(), key=lambda x: -x[1]):
             if d not in out and keep(d, s.stored_fields(d)):
                 out[d] = tier + SHARE * sc / top
+    return out
+
+
+def _first_unnumbered_with_subject(s, subjects: set, allow, skip: set, n: int) -> dict:
+    """{id: docnum} of the ``n`` best documents (by BM25) that have one of the 事由 as a phrase
+    and no number of their own, leaving out the ids of ``skip``.  Only the candidates (the
+    documents having all its words) that pass those tests have their positions read: a title
+    cited across the corpus has thousands of candidates, most of them numbered or citers."""
+    out: dict = {}
+    numbered = None
+    for subj in sorted(subjects):
+        toks = intent.tokens(subj) if len(subj) >= 6 else []
+        if not toks:
+            continue
+        ev = engine.Evaluation(s, Q.Or([FastPhrase(f, toks) for f in ("title", "body")]), allow)
+        upper = ev.scores(verify=False)
+        if upper and numbered is None:
+            numbered = engine.Evaluation(s, Q.Term("numbered", "yes"), allow).scores()
+        todo = []
+        for d in upper:
+            if d not in numbered and (rid := s.stored_fields(d)["id"]) not in skip and rid not in out:
+                todo.append(d)
+        got = ev.scores(verify=True, only=todo) if todo else {}
+        for d in sorted(got, key=lambda d: (-got[d], d))[:n - len(out)]:
+            out[s.stored_fields(d)["id"]] = d
+        if len(out) >= n:
+            break
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from whoosh import query as Q
 
-from kb.search import engine
+from kb.search import engine, speedups
 from kb.search.intent import Intent, date_forms, tokens, words
 from kb.search.phrase import FastPhrase
 
@@ -51,6 +51,7 @@ def scores(s, it: Intent, allow, limit) -> dict:
     total = 0.0
     summed: dict = {}
     weight: dict = {}
+    found = 0                   # concepts some document has
     for forms in concepts:
         best: dict = {}
         w = 0.0
@@ -63,16 +64,17 @@ def scores(s, it: Intent, allow, limit) -> dict:
                 continue
             if not w:           # the concept weighs what its first form found weighs
                 w = max(s.idf("body", t) for t in toks)
-            for d, sc in got.items():
-                if sc > best.get(d, 0.0):
-                    best[d] = sc
+            speedups.max_into(best, got)
         if not best:
             continue            # no document has it: it ranks no document above another
         total += w
-        for d, sc in best.items():
-            summed[d] = summed.get(d, 0.0) + sc
-            weight[d] = weight.get(d, 0.0) + w
-    out = {d: sc * (weight[d] / total) ** COORD_POWER for d, sc in summed.items()} if total else {}
+        found += 1
+        speedups.add_into(summed, best)
+        speedups.add_into(weight, dict.fromkeys(best, w))
+    if found == 1 and total:
+        out = summed            # one concept: each candidate has all of the query's weight (x 1.0)
+    else:
+        out = {d: sc * (weight[d] / total) ** COORD_POWER for d, sc in summed.items()} if total else {}
     for phrase in it.phrases:   # quoted: required
         q, _ = _form_query(phrase)
         got = _eval(s, q, allow, verify=True, leaves=leaves) if q is not None else {}
