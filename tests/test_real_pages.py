@@ -161,7 +161,7 @@ def test_devset_scores(tmp_path, capsys):
         print(r.output)
     assert r.output.split() == score.stdout.split()
     # floors a little under today's figures: a regression fails, an improvement passes
-    floors = {"document found": 100, "title": 95, "doc_number": 97, "date": 95, "published": 90,
+    floors = {"document found": 100, "title": 95, "doc_number": 99, "date": 95, "published": 90,
               "issuers": 90, "recipients": 95, "deadlines (recall)": 93, "OVERALL": 96}
     for field, floor in floors.items():
         assert table[field] >= floor, (field, table[field])
@@ -230,3 +230,22 @@ def test_letter_opening_with_its_addressee():
     assert r.recipients == "某某·某某代表" and r.issuers == ["生态环境部"]
     r = _rec("总体要求:各地要加强领导，抓好落实。\n")      # a run-in heading is not an addressee
     assert r.recipients is None
+
+
+def test_announcement_numbered_by_year():
+    # a body's 公告 is numbered 公告YYYY年第N号 (no 〔〕): found as a number, kept in that form
+    # whichever way it is written, and an announcement whose title is its number has it as its own
+    from kb.extract import numbers
+    for written in ("国家税务总局公告2024年第1号", "国家税务总局公告 2024年 第1号", "国家税务总局公告〔2024〕1号"):
+        assert numbers.normalize(written) == "国家税务总局公告2024年第1号", written
+    assert numbers.find_numbers("根据2018年第26号公告") == []         # no body named: not a number
+    assert numbers.find_numbers("工信部2018年第3号") == []             # 年第 without 公告: no
+    assert numbers.partial_key("国家税务总局公告〔2024〕") == "国家税务总局公告2024年"
+    r = _rec("国家能源局公告\n2025年 第5号\n根据《中华人民共和国标准化法》，国家能源局批准307项能源行业标准，现予以发布。\n"
+             "国家能源局\n2025年9月28日\n", meta=[{"field": "title", "value": "国家能源局公告 2025年第5号", "from": "h1"}])
+    assert r.title == "国家能源局公告2025年第5号"
+    assert r.doc_number == "国家能源局公告2025年第5号"
+    from kb.pipeline import process_file
+    _, recs = process_file(DEVSET / "docs" / "d061.html", DEVSET / "docs")
+    d061 = recs[0]
+    assert d061.doc_number == "国家能源局公告2025年第5号" and d061.evidence["doc_number"]

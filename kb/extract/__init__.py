@@ -33,6 +33,10 @@ def extract(part: Part, source: str, record_id: str) -> Record:
     if own:
         rec.doc_number, rec.doc_number_raw = own.canonical, own.raw
         ev["doc_number"] = own.raw
+    elif rec.title and (number := numbers.normalize(rec.title)):
+        # an announcement whose title is its number (国家能源局公告2025年第5号)
+        rec.doc_number, rec.doc_number_raw = number, rec.title
+        ev["doc_number"] = ev.get("title") or rec.title
     rec.registration_number = numbers.registration_number(text)
     if rec.registration_number:
         ev["registration_number"] = rec.registration_number

@@ -59,6 +59,7 @@ def _clean_prefix(prefix: str) -> str:
     return prefix
 
 
+_ANNOUNCEMENT = "公告"
 _END = "号"      # every match of _rx() ends with it and holds it nowhere else
 
 
@@ -140,10 +141,16 @@ def find_numbers(text: str) -> list[DocNumber]:
         # "2018年第26号公告" has no 机关代字: an announcement number, not a 发文字号
         if not prefix or prefix.endswith(("年", "第")) or prefix in strip_words:
             continue
-        if m.group("year2") and m.group("di"):
-            continue
         start = head.start() + (len(head.group(0)) - len(prefix))
-        out.append(DocNumber(f"{prefix}〔{year}〕{int(m.group('num'))}号", original[start:m.end()], start, m.end()))
+        if prefix.endswith(_ANNOUNCEMENT) and len(prefix) > len(_ANNOUNCEMENT):
+            # a body's announcement (国家税务总局公告2024年第1号) is numbered by year, not 〔〕:
+            # kept in that printed form, whichever way it is written
+            canonical = f"{prefix}{year}年第{int(m.group('num'))}号"
+        elif m.group("year2") and m.group("di"):
+            continue
+        else:
+            canonical = f"{prefix}〔{year}〕{int(m.group('num'))}号"
+        out.append(DocNumber(canonical, original[start:m.end()], start, m.end()))
     return out
 
 
@@ -163,7 +170,8 @@ def partial_key(ref: str) -> str:
     s = fold(re.sub(r"\s", "", ref))
     s = re.sub(rf"[{o}]", "〔", s)
     s = re.sub(rf"[{c}]", "〕", s)
-    s = re.sub(r"(\d{4})年", r"〔\1〕", s)
+    s = re.sub(r"公告〔(\d{4})〕?", r"公告\1年", s)       # an announcement's number keeps 年第
+    s = re.sub(r"(?<!公告)(\d{4})年", r"〔\1〕", s)
     return s
 
 
