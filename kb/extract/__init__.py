@@ -122,6 +122,18 @@ def _dates_and_issuers(rec: Record, lines: list[str], head: header.Header) -> No
         rec.issuers = bodies.from_title(rec.title)
         if rec.issuers:
             ev["issuers"] = rec.title
+    if not rec.issuers and rec.title:
+        # no signature and no name in the title: a line of body names right above the title
+        # (a 版头 without 文件, an export row's issuer cell: 央行、银保监会), as printed
+        at = _line_of(lines, ev.get("title"))
+        above = next((l.strip() for l in reversed(lines[max(0, at - 3):at]) if l.strip()), "") if at else ""
+        names = bodies.names_line(above)
+        if names:
+            rec.issuers, ev["issuers"] = names, above
+    if not rec.issuers and rec.doc_number:
+        body = numbers.issuer_of(rec.doc_number)
+        if body:
+            rec.issuers, ev["issuers"] = [body], rec.doc_number_raw or rec.doc_number
 
 
 def _line_of(lines: list[str], evidence: str | None) -> int:

@@ -36,6 +36,13 @@ def is_body_line(line: str) -> bool:
     return bool(names) and all(is_body_name(n) for n in names)
 
 
+def names_line(line: str, most: int = 6) -> list[str] | None:
+    """The body names a line consists of (国家发展改革委、国家能源局 / 中国人民银行 国家金融监督管理总局),
+    or None when anything else is on it."""
+    names = [n for n in re.split(r"[、，,\s]+", line.strip()) if n]
+    return names if 0 < len(names) <= most and all(is_body_name(n) for n in names) else None
+
+
 def signature(lines: list[str], date_index: int) -> tuple[list[str], str | None]:
     """Body names on the lines just above the signing date (joint issuers on several lines, run
     together, or glued to the end of the line above: …企业清单生态环境部办公厅)."""

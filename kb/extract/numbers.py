@@ -154,6 +154,12 @@ def find_numbers(text: str) -> list[DocNumber]:
     return out
 
 
+def issuer_of(number: str) -> str | None:
+    """The body a number's 机关代字 names on its own (国函〔2025〕86号 -> 国务院), or None."""
+    code = number.split("〔", 1)[0]
+    return rules.get("numbers", "issuer_codes").get(code) if code != number else None
+
+
 def normalize(ref: str) -> str | None:
     """Any written variant of one number -> canonical form; None if it is not a number.  What
     wraps it (（…）, a full stop) is not part of it."""
