@@ -184,6 +184,10 @@ def title_end(s: str, prefix: str | None = None) -> int | None:
         if depth[m.start()] or m.end() < 6:
             continue
         found.append(m.end())
+    if found and found[-1] == len(s) and stop == 200 and len(s) < 200 and not depth[-1]:
+        # a line with no sentence punctuation that ends with a type word is a title as a whole:
+        # a type word inside it (…走私、非法 / 经营…) does not end it
+        return len(s)
     # the title ends where the addressee begins, else where a sentence begins
     # (a number may stand between: …的函国办函〔1999〕44号国家经济贸易委员会：)
     if prefix is not None:

@@ -264,3 +264,33 @@ def test_issuer_above_the_title_or_in_the_number():
     assert r.issuers == ["国务院"] and r.evidence["issuers"] == "国函〔2025〕86号"
     r = _rec("关于开展试点的通知\n晋政办发〔2025〕8号\n各市人民政府：\n现就有关事项通知如下。\n")
     assert r.issuers == []                         # a province's 代字 does not name its body alone
+
+
+def test_markdown_heading_is_the_pages_title(tmp_path):
+    # a Markdown law shows its title as `# 标题`: read as page metadata and weighed against the
+    # text's own title block (printed on two lines, or with a space between joint issuers)
+    from kb.pipeline import process_file
+    from kb.read import read_document
+    cases = {
+        "a.md": ("# 国务院关于实施《中华人民共和国公司法》注册资本登记管理制度的规定\n\n<!-- INFO END -->\n\n"
+                 "国务院关于实施《中华人民共和国公司法》\n\n注册资本登记管理制度的规定\n\n第一条 为了加强公司注册资本登记管理，制定本规定。\n",
+                 "国务院关于实施《中华人民共和国公司法》注册资本登记管理制度的规定"),
+        "b.md": ("# 最高人民法院、最高人民检察院关于办理袭警刑事案件适用法律若干问题的解释\n\n"
+                 "2024年11月4日 最高人民法院审判委员会第1930次会议通过\n\n<!-- INFO END -->\n\n"
+                 "最高人民法院 最高人民检察院\n关于办理袭警刑事案件适用法律若干问题的解释\n\n第一条 为依法惩治袭警犯罪，制定本解释。\n",
+                 "最高人民法院、最高人民检察院关于办理袭警刑事案件适用法律若干问题的解释"),
+        "c.md": ("# 中华人民共和国各级人民代表大会常务委员会监督法\n\n2006年8月27日 第十届全国人民代表大会常务委员会第二十三次会议通过\n\n"
+                 "2024年11月8日 第十四届全国人民代表大会常务委员会第十二次会议《关于修改〈中华人民共和国各级人民代表大会常务委员会监督法〉的决定》修正）\n\n"
+                 "<!-- INFO END -->\n\n中华人民共和国各级人民代表大会 常务委员会监督法\n\n## 第一章 总 则\n\n第一条 为了保障常务委员会行使监督职权，制定本法。\n",
+                 "中华人民共和国各级人民代表大会常务委员会监督法"),
+        "d.md": ("# 最高人民法院关于审理走私、非法经营、非法使用兴奋剂刑事案件适用法律若干问题的解释\n\n"
+                 "2019年11月12日 最高人民法院审判委员会第1781次会议通过\n\n为依法惩治走私犯罪，制定本解释。\n",
+                 "最高人民法院关于审理走私、非法经营、非法使用兴奋剂刑事案件适用法律若干问题的解释"),
+    }
+    for name, (text, want) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert read_document(tmp_path / name).meta[0]["value"] == want
+        _, recs = process_file(tmp_path / name, tmp_path)
+        assert recs[0].title == want, name
+    assert read_document(tmp_path / "a.md").meta == [
+        {"field": "heading", "value": cases["a.md"][1], "from": "# （Markdown）"}]

@@ -127,8 +127,8 @@ def _title_blocks(lines: list[str], end: int) -> list[tuple[int, int, str, list[
         while j >= 0 and i - idx[j] <= 4:
             p = lines[idx[j]].strip()
             if is_metadata(p) or _SENTENCE.search(p) or p.endswith(("，", "、", "：", ":", "；", ",")) \
-                    or find_numbers(p) or _BROWSER_SEP.search(p):
-                break
+                    or find_numbers(p) or _BROWSER_SEP.search(p) or _DATED.match(p):
+                break       # (a line opening with a date is a statute's history line, not a title's part)
             body = bodies.is_body_line(p)
             # a wrapped title's first part is long (a converter wraps at the line width) or
             # opens with 关于; joint issuers stand one per line above it
@@ -152,6 +152,33 @@ def _title_blocks(lines: list[str], end: int) -> list[tuple[int, int, str, list[
     return out
 
 
+_DATED = re.compile(r"[（(]?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def _above(lines: list[str], first: int, text: str, wanted: list) -> list[tuple[int, str]]:
+    """The block extended over up to 3 lines above it while it stays the end of a title the
+    page shows (a title printed on two lines whose first part is short:
+    国务院关于实施《中华人民共和国公司法》 / 注册资本登记管理制度的规定)."""
+    ends = [w for w, _, _ in wanted]
+    out, j = [], first - 1
+    while j >= 0 and first - j <= 4 and len(out) < 3:
+        p = lines[j].strip()
+        j -= 1
+        if not p:
+            continue
+        if is_metadata(p) or _SENTENCE.search(p) or _DATED.match(p):
+            break
+        text = p + text
+        n = norm(text)
+        if not any(w.endswith(n) for w in ends):
+            break
+        out.append((j + 1, text))
+    return out
+
+
+_SEPARATORS = re.compile(r"[\s\u3000、]")
+
+
 def _strip_number(s: str) -> str:
     """A title line that carries its number: 关于…的通知(珠府〔2023〕14号) -> 关于…的通知."""
     nums = find_numbers(s)
@@ -173,11 +200,13 @@ def title(lines: list[str], header: Header, meta: list[dict], info: dict) -> tup
     #    the longest confirmed form of the block wins (issuer line above 关于… included)
     for first, last, text, variants in blocks:
         best = None
-        for vfirst, vtext in variants:
+        for vfirst, vtext in variants + _above(lines, first, text, wanted):
             n = norm(vtext)
             for w, t, where in wanted:
                 if n and (n == w or (len(n) >= 8 and n in w)):
-                    best = (vfirst, vtext)
+                    # the same title but for the separators between joint issuers (最高人民法院
+                    # 最高人民检察院 / 最高人民法院、最高人民检察院): as the page shows it
+                    best = (vfirst, t if _SEPARATORS.sub("", vtext) == _SEPARATORS.sub("", t) else vtext)
         if best:
             return titles.tidy(best[1]), "\n".join(l.strip() for l in lines[best[0]:last + 1])
     # 2. the title-shaped block nearest above the body

@@ -62,6 +62,20 @@ def read_document(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> Raw
         raise ReadError(str(path), str(e)) from None
 
 
+_MD_H1 = re.compile(r"#[ \t]+(?P<value>[^\n#][^\n]*?)[ \t#]*$")
+
+
+def _markdown_heading(text: str, lines: int = 20) -> list[dict]:
+    """The page's title a Markdown file shows: its first level-1 heading (``# 标题``), when it
+    comes before any other heading in the first lines, as page metadata."""
+    for line in text.split("\n", lines)[:lines]:
+        s = line.strip()
+        if s.startswith("#"):
+            m = _MD_H1.fullmatch(s)
+            return [{"field": "heading", "value": m["value"].strip(), "from": "# （Markdown）"}] if m else []
+    return []
+
+
 def _read(path: Path, max_bytes: int) -> RawDoc:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -93,5 +107,7 @@ def _read(path: Path, max_bytes: int) -> RawDoc:
             text, meta = read_page(text)
             if not text.strip():
                 raise Unreadable("no text content in the HTML page")
+        elif fmt == "md":
+            meta = _markdown_heading(text)
     return RawDoc(path=str(path), source=path.name, text=text, format=fmt, encoding=encoding, sha256=sha,
                   meta=meta)
