@@ -82,18 +82,22 @@ def unflatten(lines: list[str]) -> list[str]:
     flat = is_flat(lines)
     out: list[str] = []
     first = True
+    head_min, min_chars = rules.get("flat", "head_min_chars"), rules.get("flat", "min_chars")
     for line in lines:
         if first and line.strip():
             first = False
-            if len(line) >= rules.get("flat", "head_min_chars"):
+            if len(line) >= head_min:
                 pieces = _cut(line) if flat else [line.strip()]
                 pieces = head(pieces[0]) + pieces[1:]
                 for p in pieces:
                     out.extend(split_signature(p, strict=not flat))
                 continue
         # (an attachment list that runs on is a closing block run together, in any text)
-        if len(line) < rules.get("flat", "min_chars") or not (flat or line.lstrip().startswith("附件")):
-            out.extend(split_signature(line, strict=True))
+        if len(line) < min_chars or not (flat or line.lstrip().startswith("附件")):
+            if "日" in line:            # (split_signature's own first test, without the call)
+                out.extend(split_signature(line, strict=True))
+            else:
+                out.append(line)
             continue
         for p in _cut(line):
             out.extend(split_signature(p))

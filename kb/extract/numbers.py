@@ -111,6 +111,7 @@ def _fold_rules() -> tuple[re.Pattern, dict, re.Pattern, dict]:
     return any_, str.maketrans(src, dst), year, str.maketrans(digits)
 
 
+@lru_cache(maxsize=32)     # extraction folds the same whole text for each of its number searches
 def fold(text: str) -> str:
     """``text`` with the characters a number may be written in read as the canonical ones, one
     character for one (offsets stay valid): ２０１６ -> 2016, 號 -> 号, 〔二〇一六〕 -> 〔2016〕.
