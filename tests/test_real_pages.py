@@ -122,12 +122,23 @@ def test_order_number_and_person_signature():
     ("现场踏勘通过之日起8个月内，且最迟不得超过2027年6月30日。", "2027-06-30", None),
     ("对出口转内销产品，在2025年12月31日前，企业可在作出承诺后销售。", "2025-12-31", None),
     ("2026年3月31日前在我市新城区购买新建商品住房的，一次性给予补贴。", "2026-03-31", None),
+    ("受疫情影响的企业，2022年12月31日前可按规定申请缓缴住房公积金。", "2022-12-31", None),
+    ("契税补贴政策执行时间延长至2025年5月15日，纳税人申报补贴时间延长至2025年5月31日。", "2025-05-31", None),
+    ("优惠券集中投放，申领时间为2月11日上午9点至2025年6月30日24点。", "2025-06-30", "2025-02-11T09:00"),
 ])
 def test_deadline_shapes(sentence, close, opens):
     got = deadlines(sentence)
     assert any(d.date == close and d.opens == opens and d.kind == "due" for d in got), got
     # a window's opening day is an entry of its own
-    assert [d.date for d in got if d.kind == "opens"] == ([opens] if opens else [])
+    assert [d.date for d in got if d.kind == "opens"] == ([opens[:10]] if opens else [])
+
+
+def test_two_days_a_year_and_what_an_extension_is_not():
+    got = deadlines("各单位于每年6月20日、11月20日前将报告报市住房城乡建设局。")
+    assert [(d.recurring, d.month, d.day) for d in got] == [("yearly", 6, 20), ("yearly", 11, 20)]
+    # a policy's own period extended is its validity, not a time limit; so is a date the rule
+    # applies until
+    assert deadlines("该补贴政策有效期延长至2026年12月31日。2025年12月31日前按现有标准执行。") == []
 
 
 def test_channel_opening_and_what_is_not_a_deadline():

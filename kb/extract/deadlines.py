@@ -18,8 +18,8 @@ from kb.model import Deadline
 
 
 _UP_TO_DAY = re.compile(r"^.*?日")
-_KINDS = ("window", "period", "until", "due", "due_weekday", "due_plain", "closing", "due_lead", "purchase",
-          "opening", "monthly", "yearly", "quarterly")
+_KINDS = ("window", "period", "until", "due", "due_weekday", "due_plain", "closing", "extended", "due_lead",
+          "purchase", "opening", "monthly", "yearly", "quarterly")
 _MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -71,6 +71,12 @@ def deadlines(text: str) -> list[Deadline]:
         for m in matches("window"):
             opens_d, opens_t = _datetime(m.group("open"))
             close_d, close_t = _datetime(m.group("close"))
+            if close_d and not opens_d:       # 2月11日上午9点至2025年6月30日: the start takes the end's year
+                md = _MONTH_DAY.match(m.group("open"))
+                opens_d = _with_year(close_d, int(md.group(1)), int(md.group(2))) if md else None
+                if opens_d and opens_d > close_d:
+                    opens_d = None
+                opens_t = parse_time(_UP_TO_DAY.sub("", m.group("open"), count=1)) if opens_d else None
             if close_d:
                 opens = f"{opens_d}T{opens_t}" if opens_d and opens_t else opens_d
                 out.append(Deadline(date=close_d, time=close_t, opens=opens, text=sent))
@@ -100,7 +106,7 @@ def deadlines(text: str) -> list[Deadline]:
                 if d:
                     out.append(Deadline(date=d, time=t, kind="opens", text=sent))
                     used.append(m.span())
-        for key in ("due", "due_weekday", "due_plain", "closing", "due_lead", "purchase"):
+        for key in ("due", "due_weekday", "due_plain", "closing", "extended", "due_lead", "purchase"):
             for m in matches(key):
                 if not free(m) or (key in ("due", "due_plain") and not _verb_after(sent, m.end())):
                     continue
@@ -116,6 +122,8 @@ def deadlines(text: str) -> list[Deadline]:
                 kind = {"monthly": "monthly", "yearly": "yearly", "quarterly": "quarterly"}[key]
                 out.append(Deadline(recurring=kind, month=int(g["month"]) if g.get("month") else None,
                                     day=cn_number(g["day"]), text=sent))
+                if g.get("day2"):
+                    out.append(Deadline(recurring=kind, month=int(g["month2"]), day=int(g["day2"]), text=sent))
                 used.append(m.span())
     return _unique(_with_openings(out))
 
