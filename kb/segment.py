@@ -22,6 +22,7 @@ _CJK = r"\u3400-\u9fff"
 _OPEN_Q, _CLOSE_Q = "《“‘「〈", "》”’」〉"
 _RECIPIENT_START = re.compile(rf"^(?:各|有关|全国|国务院|中共|本|[{_CJK}]{{2,40}}(?:：|:)$)")
 _LATIN = re.compile(r"[A-Za-z]{2}")
+_BODY_AFTER_TYPE = set("局厅委办院部司处署")
 _SENTENCE_START = ("为", "根据", "按照", "近日", "近年来", "经", "现", "你", "我", "今年", "在", "自", "依据", "《")
 
 
@@ -185,8 +186,8 @@ def title_end(s: str, prefix: str | None = None) -> int | None:
     # after one is inside the first sentence (…计划单列市…, 现将有关事项公告如下)
     stop = next((i for i, ch in enumerate(s[:200]) if ch in "，,。；;" and not depth[i]), 200)
     for m in _type_rx().finditer(s[:stop]):
-        if depth[m.start()] or m.end() < 6:
-            continue
+        if depth[m.start()] or m.end() < 6 or s[m.end():m.end() + 1] in _BODY_AFTER_TYPE:
+            continue        # (规划局, 计划司: a body's name, not a title's end)
         found.append(m.end())
     if found and found[-1] == len(s) and stop == 200 and len(s) < 200 and not depth[-1]:
         # a line with no sentence punctuation that ends with a type word is a title as a whole:

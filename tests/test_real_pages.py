@@ -305,3 +305,28 @@ def test_markdown_heading_is_the_pages_title(tmp_path):
         assert recs[0].title == want, name
     assert read_document(tmp_path / "a.md").meta == [
         {"field": "heading", "value": cases["a.md"][1], "from": "# （Markdown）"}]
+
+
+def test_a_sentence_opening_a_list_is_no_addressee():
+    # …现解释如下： ends with a colon but addresses no one; a real 主送 line still is one
+    r = _rec("最高人民法院关于审理名誉权案件若干问题的解释\n各地人民法院在审理名誉权案件中，提出一些如何适用法律的问题，现解答如下：\n"
+             "一、问：怎样认定名誉权纠纷？\n")
+    assert r.recipients is None
+    r = _rec("关于某某事项的通知\n年度监测评价要结合工作实际，具体内容及评分参考如下：\n一、工作完成情况。\n")
+    assert r.recipients is None
+    r = _rec("关于某某事项的通知\n各区县人民政府，市政府各部门：\n现将有关事项通知如下：\n一、工作要求。\n")
+    assert r.recipients == "各区县人民政府，市政府各部门"
+
+
+def test_addressee_lines_with_ascii_commas_and_a_body_named_by_a_type_word():
+    from kb.extract.bodies import recipients
+    assert recipients(["中国证监会各派出机构,上海证券交易所,深圳证券交易所,中国证券投资基金业协会:"])[0] == \
+        "中国证监会各派出机构,上海证券交易所,深圳证券交易所,中国证券投资基金业协会"
+    assert recipients(["信阳市各有关单位,住房公积金缴存职工:"])[0] == "信阳市各有关单位,住房公积金缴存职工"
+    # a sentence with commas is not a list of names
+    for line in ("2023年5月,我市出台了政策:", "本次购房补贴共3种,分别为:",
+                 "单笔贷款可选择按月冲还贷或按年偿还贷款提取,选择按月冲还贷时,需满足以下条件:"):
+        assert recipients([line])[0] is None, line
+    # 资源规划局: 规划 inside a body's name does not end a title there
+    r = _rec("市资源规划局各分局、各县资源规划局,各区县住建局,各有关单位:\n为进一步做好工作,现将有关事项通知如下:\n一、要求。\n")
+    assert r.title is None and r.recipients == "市资源规划局各分局、各县资源规划局,各区县住建局,各有关单位"

@@ -17,7 +17,8 @@ def _suffix_rx() -> re.Pattern:
 
 
 _BODY_CHARS = re.compile(rf"[{_CJK}（）()]+")
-_LIST_MARKS = re.compile(r"[，、]")
+_LIST_MARKS = re.compile(r"[，、,；;]")
+_NOT_NAMES = re.compile(r"[了的]|\d{4}\s*年")     # a list of names holds no such words, nor a date
 
 
 def is_body_name(s: str) -> bool:
@@ -87,11 +88,19 @@ def recipients(lines: list[str], max_lines: int = 8) -> tuple[str | None, str | 
         body = line.rstrip("：:").strip()
         if marker(body):                     # 一、工作重点： is a heading
             continue
-        if body.startswith(("附件", "根据", "为", "现", "有关事项")) or "通知如下" in body:
+        # a sentence that opens a list (…现解释如下：, …作如下修改：) addresses no one
+        if body.startswith(("附件", "根据", "为", "现", "有关事项")) or "如下" in body or "。" in body:
             continue
-        if body.startswith(_RECIP_STARTS) or _LIST_MARKS.search(body) or is_body_name(body):
+        if body.startswith(_RECIP_STARTS) or is_body_name(body) or \
+                (_LIST_MARKS.search(body) and not _NOT_NAMES.search(body) and _names_a_body(body)):
             return body, line
     return None, None
+
+
+def _names_a_body(body: str) -> bool:
+    """Some item of a list is a body's name or a group of them (各有关单位)."""
+    return any(is_body_name(p) or p.startswith(("各", "有关")) or p.endswith(("有关单位", "各单位"))
+               for p in _LIST_MARKS.split(body))
 
 
 @lru_cache(maxsize=None)

@@ -81,7 +81,8 @@ def _person_or_unit(s: str) -> bool:
     from kb.structure import marker
     body = s.rstrip("：:").strip()
     return len(body) <= rules.get("header", "addressee_max_chars") and not marker(body) \
-        and not body.startswith(("附件", "根据", "为", "现", "经", "联系")) and segment._addressee(body)
+        and not body.startswith(("附件", "根据", "为", "现", "经", "联系")) and "如下" not in body \
+        and segment._addressee(body)
 
 
 def is_metadata(s: str) -> bool:
