@@ -330,3 +330,32 @@ def test_addressee_lines_with_ascii_commas_and_a_body_named_by_a_type_word():
     # 资源规划局: 规划 inside a body's name does not end a title there
     r = _rec("市资源规划局各分局、各县资源规划局,各区县住建局,各有关单位:\n为进一步做好工作,现将有关事项通知如下:\n一、要求。\n")
     assert r.title is None and r.recipients == "市资源规划局各分局、各县资源规划局,各区县住建局,各有关单位"
+
+
+def test_history_events_run_together_on_one_line():
+    # a statute's later events printed on one line: the latest is its date; a province's
+    # approval of a city's decision stays with the city's adoption
+    text = ("重庆市天然气管理条例\n1998年3月28日 重庆市第一届人民代表大会常务委员会第八次会议通过\n"
+            "1999年7月29日 重庆市第一届人民代表大会常务委员会第十八次会议修正  2006年3月31日重庆市第二届人民代表大会常务委员会"
+            "第二十三次会议修订  2019年5月31日重庆市第五届人民代表大会常务委员会第十次会议第二次修订）\n"
+            "第一章 总则\n第一条 为了加强天然气管理，制定本条例。\n")
+    r = _rec(text)
+    assert r.date == "2019-05-31" and r.issuers == ["重庆市人民代表大会常务委员会"]
+    text = ("郑州市水资源管理条例\n2002年12月26日 郑州市第十一届人民代表大会常务委员会第三十四次会议通过\n"
+            "2020年4月29日 郑州市第十五届人民代表大会常务委员会第十五次会议通过2020年6月3日河南省第十三届人民代表大会常务委员会"
+            "第十八次会议批准的《郑州市人民代表大会常务委员会关于修改部分地方性法规的决定》第二次修正\n"
+            "第一条 为了加强水资源管理，制定本条例。\n")
+    r = _rec(text)
+    assert r.date == "2020-04-29" and r.issuers == ["郑州市人民代表大会常务委员会"]
+
+
+def test_signature_without_its_date_and_converter_brackets():
+    r = _rec("关于做好有关工作的通知\n各有关单位：\n现将有关事项通知如下。\n特此通知。\n\n"
+             "佛山市三水区住房城乡建设和水利局\n佛山市三水区财政局\n")
+    assert r.issuers == ["佛山市三水区住房城乡建设和水利局", "佛山市三水区财政局"]
+    r = _rec("关于调整公积金政策的通知（征求意见稿）\n各有关单位：\n现将有关事项通知如下。\n特此通知。\n柳州市住房公积金管理委员会\n2022年月日\n")
+    assert r.issuers == ["柳州市住房公积金管理委员会"]
+    r = _rec("关于做好有关工作的通知\n各有关单位：\n一、工作要求。\n牵头单位：\n市发展改革委\n市财政局\n")
+    assert r.issuers == []                 # names under a label are not a signature
+    from kb.extract import numbers
+    assert numbers.normalize("柳房金规„2018‟3号") == "柳房金规〔2018〕3号"

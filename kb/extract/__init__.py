@@ -122,6 +122,11 @@ def _dates_and_issuers(rec: Record, lines: list[str], head: header.Header) -> No
         rec.issuers = bodies.from_title(rec.title)
         if rec.issuers:
             ev["issuers"] = rec.title
+    if not rec.issuers:
+        # a 落款 whose date is missing or left blank (…局 / …局 / 2022年月日): the names that end the text
+        names, used = bodies.undated_signature(lines)
+        if names:
+            rec.issuers, ev["issuers"] = names, used
     if not rec.issuers and rec.title:
         # no signature and no name in the title: a line of body names right above the title
         # (a 版头 without 文件, an export row's issuer cell: 央行、银保监会), as printed

@@ -44,6 +44,26 @@ def names_line(line: str, most: int = 6) -> list[str] | None:
     return names if 0 < len(names) <= most and all(is_body_name(n) for n in names) else None
 
 
+_BLANK_DATE = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})?\s*年\s*月\s*日")
+
+
+def undated_signature(lines: list[str], most: int = 6) -> tuple[list[str], str | None]:
+    """Body names on the last lines of a text, one body per line, after its last sentence, with
+    no date under them or a date left blank (年 月 日): a 落款 without its 成文日期."""
+    tail = [l.strip() for l in lines if l.strip()][-(most + 1):]
+    if tail and _BLANK_DATE.fullmatch(tail[-1]):
+        tail = tail[:-1]
+    names: list[str] = []
+    for s in reversed(tail):
+        if not is_body_name(s):
+            break
+        names.insert(0, s)
+    # the line above the names ends a sentence: they are not a list inside the body
+    if names and len(names) < len(tail) and tail[-len(names) - 1].endswith(("。", "！")):
+        return names, "\n".join(names)
+    return [], None
+
+
 def signature(lines: list[str], date_index: int) -> tuple[list[str], str | None]:
     """Body names on the lines just above the signing date (joint issuers on several lines, run
     together, or glued to the end of the line above: …企业清单生态环境部办公厅)."""

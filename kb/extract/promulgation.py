@@ -46,6 +46,24 @@ def _rx(key: str) -> re.Pattern:
     return rules.rx("promulgation", key)
 
 
+@lru_cache(maxsize=None)
+def _events_split() -> re.Pattern:
+    from kb.extract.dates import DATE_RX
+    return re.compile(rf"(?<=通过|修正|修订|公布|发布|施行)\s*(?={DATE_RX})")
+
+
+def _events(line: str) -> list[str]:
+    """A header line cut into its events; a province's approval (…通过2020年6月3日河南省…批准的《…决定》
+    修正) stays with the city's adoption it approves."""
+    out: list[str] = []
+    for p in _events_split().split(line):
+        if out and "批准" in p:
+            out[-1] += p
+        elif p:
+            out.append(p)
+    return out
+
+
 def _runs(text: str) -> list[str]:
     from kb.extract.dates import DATE_RX
     return [r for r in re.split(rf"{DATE_RX}|[\s，,。；、《》〈〉“”（）()]+", text) if r]
@@ -88,7 +106,8 @@ def read(lines: list[str], end: int) -> Promulgation:
     """History lines and the 令 opening in the header (``lines[:end]``, plus the first sentence)."""
     out = Promulgation(events=[])
     event_rx = _rx("event")
-    span = [l.strip() for l in lines[: end + 2] if l.strip()]
+    # several events run together on one line (…第十八次会议修正  2006年3月31日…修订): one each
+    span = [p for l in lines[: end + 2] if l.strip() for p in _events(l.strip())]
     for k, s in enumerate(span):
         m = event_rx.match(s)
         if not m and k + 1 < len(span) and _rx("starts_dated").match(s):
