@@ -125,6 +125,7 @@ def test_order_number_and_person_signature():
     ("受疫情影响的企业，2022年12月31日前可按规定申请缓缴住房公积金。", "2022-12-31", None),
     ("契税补贴政策执行时间延长至2025年5月15日，纳税人申报补贴时间延长至2025年5月31日。", "2025-05-31", None),
     ("优惠券集中投放，申领时间为2月11日上午9点至2025年6月30日24点。", "2025-06-30", "2025-02-11T09:00"),
+    ("对政策期间购买新建商品住房，且购房人在2026年6月30日前缴清契税的，给予补贴。", "2026-06-30", None),
 ])
 def test_deadline_shapes(sentence, close, opens):
     got = deadlines(sentence)
@@ -139,6 +140,7 @@ def test_two_days_a_year_and_what_an_extension_is_not():
     # a policy's own period extended is its validity, not a time limit; so is a date the rule
     # applies until
     assert deadlines("该补贴政策有效期延长至2026年12月31日。2025年12月31日前按现有标准执行。") == []
+    assert deadlines("凡在2023年5月8日之前缴纳商品房契税的，不享受本次补贴政策。") == []    # a cut-off
 
 
 def test_channel_opening_and_what_is_not_a_deadline():

@@ -19,7 +19,7 @@ from kb.model import Deadline
 
 _UP_TO_DAY = re.compile(r"^.*?日")
 _KINDS = ("window", "period", "until", "due", "due_weekday", "due_plain", "closing", "extended", "due_lead",
-          "purchase", "opening", "monthly", "yearly", "quarterly")
+          "purchase", "paid", "opening", "monthly", "yearly", "quarterly")
 _MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -106,7 +106,7 @@ def deadlines(text: str) -> list[Deadline]:
                 if d:
                     out.append(Deadline(date=d, time=t, kind="opens", text=sent))
                     used.append(m.span())
-        for key in ("due", "due_weekday", "due_plain", "closing", "extended", "due_lead", "purchase"):
+        for key in ("due", "due_weekday", "due_plain", "closing", "extended", "due_lead", "purchase", "paid"):
             for m in matches(key):
                 if not free(m) or (key in ("due", "due_plain") and not _verb_after(sent, m.end())):
                     continue
