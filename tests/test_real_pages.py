@@ -54,6 +54,11 @@ def test_published_line_forms(line, want):
     assert pagedates.from_lines([line], 1)[0] == want
 
 
+def test_published_on_the_source_line():
+    assert pagedates.from_lines(["关于某某的通知", "来源:市地方金融监管局时间:2023-05-0516:14:41", "正文。"], 3)[0] == "2023-05-05"
+    assert pagedates.from_lines(["关于某某的通知", "申报时间:2023-05-05", "正文。"], 3) is None   # a window, not the page's date
+
+
 def test_widget_date_is_not_published():
     assert pagedates.from_lines(["2025年3月5日 星期三"], 1) is None
 
@@ -126,6 +131,7 @@ def test_order_number_and_person_signature():
     ("契税补贴政策执行时间延长至2025年5月15日，纳税人申报补贴时间延长至2025年5月31日。", "2025-05-31", None),
     ("优惠券集中投放，申领时间为2月11日上午9点至2025年6月30日24点。", "2025-06-30", "2025-02-11T09:00"),
     ("对政策期间购买新建商品住房，且购房人在2026年6月30日前缴清契税的，给予补贴。", "2026-06-30", None),
+    ("缓缴期满后，职工最迟补缴日期不得超过2023年3月31日。", "2023-03-31", None),
 ])
 def test_deadline_shapes(sentence, close, opens):
     got = deadlines(sentence)
