@@ -49,3 +49,13 @@ def test_fold_keeps_offsets():
     assert [(d.canonical, d.raw, text[d.start:d.end]) for d in find_numbers(text)] == [
         ("国发〔2016〕74号", "国发〔二〇一六〕７４號", "国发〔二〇一六〕７４號"),
         ("国发〔2017〕1号", "国发﹝2017﹞1号", "国发﹝2017﹞1号")]
+
+
+def test_number_typed_with_words_around_it():
+    # 文/文件 after the number, a place or body typed beside it: the number is still the query
+    from kb.search.query import query_number
+    assert query_number("甬建发〔2022〕56号文") == "甬建发〔2022〕56号"
+    assert query_number("甬建发2022年56号文件") == "甬建发〔2022〕56号"
+    assert query_number("宁波 甬建发〔2022〕56号") == "甬建发〔2022〕56号"
+    assert query_number("国发 〔2016〕 74号") == "国发〔2016〕74号"           # spaces inside one number
+    assert query_number("国发〔2016〕74号 国办发〔2017〕1号") is None         # two numbers: a word query

@@ -277,9 +277,19 @@ def query_number(text: str) -> str | None:
     """The 发文字号 a query is, in any variant: what kb.extract.numbers.normalize reads, and the
     forms people type that it does not (国函2025 57号, 环综合2022第42号, 发改能源规（2019）916 without
     号, a space for the brackets)."""
+    # 宁波 甬建发〔2022〕56号: a place or a body typed beside a whole number
+    parts = text.split()
+    if len(parts) > 1:
+        numbered = [n for p in parts if (n := normalize(p))]
+        if len(numbered) == 1:
+            return numbered[0]
     got = normalize(text)
     if got:
         return got
+    # 甬建发〔2022〕56号文(件): the word after the number
+    stripped = re.sub(r"(?<=号)\s*文件?\s*$", "", text)
+    if stripped != text:
+        return query_number(stripped)
     o, c = rules.get("numbers", "open_brackets"), rules.get("numbers", "close_brackets")
     m = re.fullmatch(rf"\s*([\u3400-\u9fff]{{1,{rules.get('numbers', 'prefix_max')}}}?)\s*[{o}]?\s*((?:19|20)\d\d)"
                      rf"\s*(?:[{c}]|年)?\s*第?\s*(\d{{1,5}})\s*号?\s*", text.translate(_FULL_DIGITS))
@@ -313,9 +323,16 @@ def _number_scores(index_dir, s, number: str, allow, citers: set) -> dict:
         named = _cited_subjects(index_dir, number, citers)
         ids = _first_unnumbered_with_subject(s, named, allow, citers, NAMED_CHECK)
         recs = store.get_many(index_dir, list(ids)) if ids else {}
+        found = []
         for i, rec in recs.items():
-            if not rec.doc_number and any(_unquoted(rec.text, x) for x in named):
-                out[ids[i]] = NAMED
+            # without a title of its own, the document says what it is in its opening (为…优化…标准，现就…)
+            text = rec.text if rec.title else rec.text[:NAMED_OPENING]
+            if not rec.doc_number and any(_unquoted(text, x) for x in named):
+                found.append(ids[i])
+        # the document named is one; many texts restating its subject (local copies of a national
+        # policy) single none of them out
+        if len(found) <= NAMED_MOST:
+            out.update(dict.fromkeys(found, NAMED))
     m = re.fullmatch(r"(.+)〔(\d{4})〕(\d+)号", number)
     if m:
         toks = intent.tokens(f"{m.group(1)} {m.group(2)} {m.group(3)}号")
@@ -337,6 +354,8 @@ def _via(score) -> str:
 
 
 NAMED_CHECK = 20      # candidates whose text is read to see the cited title printed unquoted
+NAMED_OPENING = 400   # characters of an untitled text in which it names itself
+NAMED_MOST = 3        # more candidates than this: none is taken for the document named
 
 
 def _by_subject(s, subjects: set, allow, out: dict, tier: float, keep, fields=("title", "body")) -> dict:
@@ -372,7 +391,12 @@ def _first_unnumbered_with_subject(s, subjects: set, allow, skip: set, n: int) -
             numbered = engine.Evaluation(s, Q.Term("numbered", "yes"), allow).scores()
         todo = []
         for d in upper:
-            if d not in numbered and (rid := s.stored_fields(d)["id"]) not in skip and rid not in out:
+            if d in numbered:
+                continue
+            f = s.stored_fields(d)
+            # the document named has that title; one that prints another title is not it
+            # (a text with no title of its own may be: 建房〔2023〕52号 as published without its head)
+            if f["id"] not in skip and f["id"] not in out and (not f.get("title") or subj in f["title"]):
                 todo.append(d)
         got = ev.scores(verify=True, only=todo) if todo else {}
         for d in sorted(got, key=lambda d: (-got[d], d))[:n - len(out)]:
