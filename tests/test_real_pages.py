@@ -367,3 +367,15 @@ def test_signature_without_its_date_and_converter_brackets():
     assert r.issuers == []                 # names under a label are not a signature
     from kb.extract import numbers
     assert numbers.normalize("柳房金规„2018‟3号") == "柳房金规〔2018〕3号"
+
+
+def test_validity_wordings_and_a_licence_term():
+    from kb.extract import dates
+    got = dates.effective("本通知自2024年5月6日起施行,至2024年12月31日停止执行。")
+    assert (str(got["effective_from"][0]), str(got["effective_until"][0])) == ("2024-05-06", "2024-12-31")
+    assert str(dates.effective("实施时限暂定至2022年12月31日。")["effective_until"][0]) == "2022-12-31"
+    assert str(dates.effective("本政策自印发之日起实施,执行期限至2023年12月31日。")["effective_until"][0]) == "2023-12-31"
+    assert "effective_until" not in dates.effective("本条例自2020年1月1日起施行。农药登记证有效期为5年。")
+    from kb.extract.promulgation import _events
+    assert _events("2013年11月21日某会议修订根据2017年11月23日某会议第二次修正") == [
+        "2013年11月21日某会议修订", "2017年11月23日某会议第二次修正"]

@@ -49,7 +49,7 @@ def _rx(key: str) -> re.Pattern:
 @lru_cache(maxsize=None)
 def _events_split() -> re.Pattern:
     from kb.extract.dates import DATE_RX
-    return re.compile(rf"(?<=通过|修正|修订|公布|发布|施行)\s*(?={DATE_RX})")
+    return re.compile(rf"(?<=通过|修正|修订|公布|发布|施行)\s*(?:根据\s*)?(?={DATE_RX})")
 
 
 def _events(line: str) -> list[str]:
