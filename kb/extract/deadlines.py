@@ -72,8 +72,7 @@ def deadlines(text: str) -> list[Deadline]:
             opens_d, opens_t = _datetime(m.group("open"))
             close_d, close_t = _datetime(m.group("close"))
             if close_d and not opens_d:       # 2月11日上午9点至2025年6月30日: the start takes the end's year
-                md = _MONTH_DAY.match(m.group("open"))
-                opens_d = _with_year(close_d, int(md.group(1)), int(md.group(2))) if md else None
+                opens_d = _with_year(close_d, m.group("open"))
                 if opens_d and opens_d > close_d:
                     opens_d = None
                 opens_t = parse_time(_UP_TO_DAY.sub("", m.group("open"), count=1)) if opens_d else None
@@ -87,8 +86,7 @@ def deadlines(text: str) -> list[Deadline]:
             opens_d, opens_t = _datetime(m.group("open"))
             close_d, close_t = _datetime(m.group("close"))
             if opens_d and not close_d:       # 2025年5月1日至12月31日: the end takes the start's year
-                md = _MONTH_DAY.match(m.group("close"))
-                close_d = _with_year(opens_d, int(md.group(1)), int(md.group(2))) if md else None
+                close_d = _with_year(opens_d, m.group("close"))
             if close_d and (not opens_d or close_d >= opens_d):
                 out.append(Deadline(date=close_d, time=close_t, opens=opens_d, text=sent))
                 used.append(m.span())
@@ -140,10 +138,12 @@ def _with_openings(items: list[Deadline]) -> list[Deadline]:
     return out
 
 
-def _with_year(opens: str, month: int, day: int) -> str | None:
+def _with_year(known: str, day_text: str) -> str | None:
+    """The ISO date of a year-less ``day_text`` (12月31日) in the year of the ``known`` ISO date."""
     from datetime import date
+    md = _MONTH_DAY.match(day_text)
     try:
-        return date(int(opens[:4]), month, day).isoformat()
+        return date(int(known[:4]), int(md.group(1)), int(md.group(2))).isoformat() if md else None
     except ValueError:
         return None
 

@@ -327,7 +327,7 @@ def _number_scores(index_dir, s, number: str, allow, citers: set) -> dict:
         for i, rec in recs.items():
             # without a title of its own, the document says what it is in its opening (为…优化…标准，现就…)
             text = rec.text if rec.title else rec.text[:NAMED_OPENING]
-            if not rec.doc_number and any(_unquoted(text, x) for x in named):
+            if any(_unquoted(text, x) for x in named):      # (unnumbered: the candidates are)
                 found.append(ids[i])
         # the document named is one; many texts restating its subject (local copies of a national
         # policy) single none of them out
